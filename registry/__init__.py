@@ -1,0 +1,1 @@
+"""The registry service: storage, search, the JSON API and the command line."""

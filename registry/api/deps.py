@@ -1,0 +1,30 @@
+"""Typed dependency aliases, so routes read like prose: ``def f(session: SessionDep)``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from registry.config import Settings
+from registry.search import Search
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_search(request: Request) -> Search:
+    return request.app.state.search
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+SearchDep = Annotated[Search, Depends(get_search)]

@@ -1,0 +1,113 @@
+"""Vocabularies: ``/api/vocab`` lists them, and every scheme and concept URI resolves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+import vocab
+from registry.api.deps import SettingsDep
+from registry.errors import NotFound
+
+router = APIRouter(tags=["vocabularies"])
+
+
+class ConceptOut(BaseModel):
+    notation: str
+    uri: str
+    pref_label: str
+    alt_labels: list[str]
+    hidden_labels: list[str]
+    definition: str | None
+    broader: list[str]
+    narrower: list[str]
+    exact_match: list[str]
+    properties: dict[str, Any]
+
+
+class SchemeOut(BaseModel):
+    name: str
+    uri: str
+    title: str
+    description: str | None
+    top_concepts: list[str]
+    concepts: list[ConceptOut]
+
+
+class SchemeSummary(BaseModel):
+    name: str
+    uri: str
+    title: str
+    concepts: int
+    url: str
+
+
+def _scheme(name: str) -> vocab.ConceptScheme:
+    try:
+        return vocab.load(name)
+    except vocab.UnknownScheme as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _concept(concept: vocab.Concept, base: str) -> ConceptOut:
+    return ConceptOut(
+        notation=concept.notation,
+        uri=concept.uri(base),
+        pref_label=concept.pref_label,
+        alt_labels=list(concept.alt_labels),
+        hidden_labels=list(concept.hidden_labels),
+        definition=concept.definition,
+        broader=list(concept.broader),
+        narrower=list(concept.narrower),
+        exact_match=list(concept.exact_match),
+        properties=dict(concept.properties),
+    )
+
+
+def scheme_out(name: str, base: str) -> SchemeOut:
+    scheme = _scheme(name)
+    return SchemeOut(
+        name=scheme.name,
+        uri=scheme.uri(base),
+        title=scheme.title,
+        description=scheme.description,
+        top_concepts=list(scheme.top_concepts),
+        concepts=[_concept(c, base) for c in scheme],
+    )
+
+
+@router.get("/api/vocab", response_model=list[SchemeSummary], summary="Vocabularies")
+def list_schemes(settings: SettingsDep) -> list[SchemeSummary]:
+    base = settings.base_uri
+    return [
+        SchemeSummary(
+            name=name,
+            uri=vocab.load(name).uri(base),
+            title=vocab.load(name).title,
+            concepts=len(vocab.load(name)),
+            url=f"{base}/api/vocab/{name}",
+        )
+        for name in vocab.SCHEMES
+    ]
+
+
+@router.get("/api/vocab/{scheme}", response_model=SchemeOut, summary="One vocabulary")
+def get_scheme(scheme: str, settings: SettingsDep) -> SchemeOut:
+    """Every concept of the scheme with its labels and hierarchy (notations)."""
+    return scheme_out(scheme, settings.base_uri)
+
+
+@router.get("/vocab/{scheme}", response_model=SchemeOut, summary="A scheme's URI")
+def resolve_scheme(scheme: str, settings: SettingsDep) -> SchemeOut:
+    return scheme_out(scheme, settings.base_uri)
+
+
+@router.get("/vocab/{scheme}/{notation}", response_model=ConceptOut, summary="A concept's URI")
+def resolve_concept(scheme: str, notation: str, settings: SettingsDep) -> ConceptOut:
+    """Concept URIs resolve here, so every URI the registry publishes can be looked up."""
+    concept = _scheme(scheme).get(notation)
+    if concept is None:
+        raise NotFound(f"no concept {notation!r} in the {scheme} vocabulary")
+    return _concept(concept, settings.base_uri)

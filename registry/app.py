@@ -1,0 +1,69 @@
+"""The FastAPI application, built by :func:`create_app` from settings (nothing at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from html import escape
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from sqlalchemy import text
+
+from registry.api import datasets, errors, organisations, vocabularies
+from registry.config import Settings
+from registry.db import make_engine
+from registry.search import Search
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title=settings.title,
+        summary="Every known dataset about the people who lead UK public services.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.search = Search(engine)
+    errors.install(app)
+    app.include_router(datasets.router)
+    app.include_router(organisations.router)
+    app.include_router(vocabularies.router)
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
+    def healthz() -> dict[str, str]:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> str:
+        return _HOME.format(title=escape(settings.title))
+
+    return app
+
+
+_HOME = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main>
+<h1>{title}</h1>
+<p>Every known dataset about the people who lead UK public services.</p>
+<form action="/api/datasets" method="get"><label for="q">Search datasets</label>
+<input id="q" name="q" type="search"> <button type="submit">Search</button></form>
+<ul>
+<li><a href="/api/datasets">Datasets (JSON)</a> and <a href="/api/datasets.csv">as CSV</a></li>
+<li><a href="/api/organisations">Organisations</a></li>
+<li><a href="/api/vocab">Vocabularies</a></li>
+<li><a href="/docs">API documentation</a> and <a href="/openapi.json">OpenAPI</a></li>
+</ul></main></body></html>
+"""

@@ -1,0 +1,188 @@
+"""The ``registry`` command: thin wrappers over the functions the API uses."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+import vocab
+from registry.config import Settings
+from registry.db import make_engine
+
+app = typer.Typer(
+    help="Leadership Data Registry: every known dataset about the people who lead UK public "
+    "services.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+vocab_app = typer.Typer(help="SKOS vocabularies.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(vocab_app, name="vocab")
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Create or migrate the database schema (Alembic)."""
+    from registry.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings, revision)
+    typer.echo(f"database at revision {revision}: {_safe_url(settings.database_url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database and whether it is the newest."""
+    from registry.migrate import current_revision, head_revision
+
+    settings = _settings()
+    current = current_revision(make_engine(settings))
+    head = head_revision(settings)
+    typer.echo(f"current: {current or 'none'}; newest: {head}")
+    if current != head:
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file of records; - for stdin.")],
+) -> None:
+    """Load records; every bad line is reported with its number and reason, good lines kept."""
+    report = _load(_settings(), file)
+    for error in report.errors:
+        typer.echo(f"{file}:{error}", err=True)
+    typer.echo(report.summary())
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _load(settings: Settings, file: Path):
+    from sqlmodel import Session
+
+    from registry.loading import load_lines
+    from registry.migrate import upgrade
+
+    upgrade(settings)
+    engine = make_engine(settings)
+    try:
+        with Session(engine) as session:
+            if str(file) == "-":
+                return load_lines(session=session, lines=sys.stdin)
+            if not file.is_file():
+                typer.echo(f"error: {file} is not a file", err=True)
+                raise typer.Exit(2)
+            with file.open(encoding="utf-8", errors="replace") as handle:
+                return load_lines(session=session, lines=handle)
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
+) -> None:
+    """Write every record as JSON Lines that ``registry load`` reads back."""
+    from sqlmodel import Session
+
+    from registry.loading import export_lines
+
+    engine = make_engine(_settings())
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        with Session(engine) as session:
+            for line in export_lines(session=session):
+                out.write(line + "\n")
+    finally:
+        if output:
+            out.close()
+        engine.dispose()
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the site and the API."""
+    import uvicorn
+
+    from registry.app import create_app
+
+    uvicorn.run(create_app(_settings()), host=host, port=port)
+
+
+DEMO_RECORDS = "demo/records.jsonl"
+
+
+@app.command()
+def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Load the bundled records into the database (SQLite by default) and serve them."""
+    import uvicorn
+
+    from registry.app import create_app
+
+    settings = _settings()
+    source = resources.files("registry").joinpath(DEMO_RECORDS)
+    with resources.as_file(source) as path:
+        report = _load(settings, path)
+    typer.echo(f"demo records: {report.summary()}")
+    for error in report.errors:
+        typer.echo(f"  {error}", err=True)
+    typer.echo(f"serving http://{host}:{port}/ (database {_safe_url(settings.database_url)})")
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@vocab_app.command("check")
+def vocab_check() -> None:
+    """Lint every vocabulary: unique notations, broader concepts resolve, labels present."""
+    from vocab.check import check_all
+
+    problems = check_all()
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    errors = [p for p in problems if p.level == "error"]
+    counts = ", ".join(f"{name} {len(vocab.load(name))}" for name in vocab.SCHEMES)
+    typer.echo(f"{len(errors)} errors, {len(problems) - len(errors)} warnings ({counts})")
+    if errors:
+        raise typer.Exit(1)
+
+
+@vocab_app.command("show")
+def vocab_show(scheme: Annotated[str, typer.Argument(help="e.g. grade")]) -> None:
+    """Print one vocabulary as an indented tree of notations and labels."""
+    try:
+        concepts = vocab.load(scheme)
+    except vocab.UnknownScheme as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    base = _settings().base_uri
+    typer.echo(f"{concepts.title} <{concepts.uri(base)}>")
+
+    def show(notation: str, depth: int, path: tuple[str, ...]) -> None:
+        concept = concepts.concepts[notation]
+        extra = f"  [{', '.join(concept.alt_labels)}]" if concept.alt_labels else ""
+        typer.echo(f"{'  ' * (depth + 1)}{notation}: {concept.pref_label}{extra}")
+        for child in concept.narrower:
+            if child not in path:
+                show(child, depth + 1, (*path, child))
+
+    for top in concepts.top_concepts:
+        show(top, 0, (top,))
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,51 @@
+"""Errors that carry their HTTP status and a message for people.
+
+    RegistryError (500)
+     ├── BadRequest (400)       a query the registry cannot answer as asked
+     │    └── UnknownFilter     a filter name or value the registry does not know
+     ├── NotFound (404)         no such dataset, organisation, vocabulary or page
+     ├── NotAcceptable (406)    no representation in the asked-for format
+     └── Unprocessable (422)    a record or parameter that fails validation
+
+The API turns each into ``{"error": {"status": ..., "message": ..., "detail": ...}}``; the CLI
+prints the message and exits non-zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RegistryError(Exception):
+    status_code = 500
+
+    def __init__(self, message: str, *, detail: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"status": self.status_code, "message": self.message}
+        if self.detail is not None:
+            body["detail"] = self.detail
+        return {"error": body}
+
+
+class BadRequest(RegistryError):
+    status_code = 400
+
+
+class UnknownFilter(BadRequest):
+    pass
+
+
+class NotFound(RegistryError):
+    status_code = 404
+
+
+class NotAcceptable(RegistryError):
+    status_code = 406
+
+
+class Unprocessable(RegistryError):
+    status_code = 422

@@ -1,0 +1,58 @@
+"""The one table of output formats, and the one rule that picks between them.
+
+``?f=`` beats the path's extension, which beats ``Accept`` (q-values honoured); no preference
+gives the endpoint's default. Later issues add the RDF rows here, not elsewhere.
+"""
+
+from __future__ import annotations
+
+FORMATS: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def media_type(fmt: str) -> str:
+    return FORMATS[fmt]
+
+
+def parse_accept(header: str) -> list[tuple[str, float]]:
+    """Media ranges with their q-values, best first (ties keep header order)."""
+    ranges = []
+    for index, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        if not fields[0]:
+            continue
+        quality = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        ranges.append((fields[0].lower(), quality, index))
+    ranges.sort(key=lambda r: (-r[1], r[2]))
+    return [(r[0], r[1]) for r in ranges if r[1] > 0]
+
+
+def choose(
+    *, f: str | None, extension: str | None, accept: str | None, offered: tuple[str, ...]
+) -> str | None:
+    """The format to send, or ``None`` when nothing offered is acceptable."""
+    for explicit in (f, extension):
+        if explicit:
+            return explicit if explicit in offered else None
+    if not accept:
+        return offered[0]
+    for media_range, _quality in parse_accept(accept):
+        if media_range in ("*/*", ""):
+            return offered[0]
+        for fmt in offered:
+            full = FORMATS[fmt].split(";")[0]
+            if media_range == full or (
+                media_range.endswith("/*") and full.startswith(media_range[:-1])
+            ):
+                return fmt
+    return None

@@ -1,0 +1,82 @@
+"""Record models of the registry, in families (Base / Create / Update / table / Public).
+
+``*Create`` is what loaders and harvesters submit and is fully validated; the table models are
+what storage keeps; ``*Public`` is what the API returns.
+"""
+
+from schemas.common import (
+    AccessRights,
+    CoverageScheme,
+    Granularity,
+    ItemState,
+    Provenance,
+    RecordStatus,
+    RunStatus,
+    describe_errors,
+)
+from schemas.contact import ContactPointCreate, ContactPointPublic, ContactPointUpdate
+from schemas.coverage import Coverage, CoverageCreate, CoveragePublic, CoverageUpdate
+from schemas.dataset import Dataset, DatasetCreate, DatasetPublic, DatasetSummary, DatasetUpdate
+from schemas.distribution import (
+    Distribution,
+    DistributionCreate,
+    DistributionPublic,
+    DistributionUpdate,
+)
+from schemas.harvest import (
+    HarvestItem,
+    HarvestItemPublic,
+    HarvestRun,
+    HarvestRunPublic,
+    HarvestSource,
+    HarvestSourceCreate,
+    HarvestSourcePublic,
+    HarvestSourceUpdate,
+)
+from schemas.organisation import (
+    Organisation,
+    OrganisationCreate,
+    OrganisationPublic,
+    OrganisationRef,
+    OrganisationUpdate,
+)
+
+__all__ = [
+    "AccessRights",
+    "ContactPointCreate",
+    "ContactPointPublic",
+    "ContactPointUpdate",
+    "Coverage",
+    "CoverageCreate",
+    "CoveragePublic",
+    "CoverageScheme",
+    "CoverageUpdate",
+    "Dataset",
+    "DatasetCreate",
+    "DatasetPublic",
+    "DatasetSummary",
+    "DatasetUpdate",
+    "Distribution",
+    "DistributionCreate",
+    "DistributionPublic",
+    "DistributionUpdate",
+    "Granularity",
+    "HarvestItem",
+    "HarvestItemPublic",
+    "HarvestRun",
+    "HarvestRunPublic",
+    "HarvestSource",
+    "HarvestSourceCreate",
+    "HarvestSourcePublic",
+    "HarvestSourceUpdate",
+    "ItemState",
+    "Organisation",
+    "OrganisationCreate",
+    "OrganisationPublic",
+    "OrganisationRef",
+    "OrganisationUpdate",
+    "Provenance",
+    "RecordStatus",
+    "RunStatus",
+    "describe_errors",
+]

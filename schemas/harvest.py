@@ -1,0 +1,111 @@
+"""Harvest sources, the runs made against them and the items each run saw."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict
+from sqlalchemy import JSON, Column, DateTime, Text
+from sqlmodel import Field, SQLModel
+
+from schemas.common import Identifier, ItemState, RunStatus, UtcDatetime, now
+
+
+# Fields of a harvest source: which harvester kind reads which URL, with what options.
+class HarvestSourceBase(SQLModel):
+    kind: str = Field(max_length=50, regex=r"^[a-z][a-z0-9_-]*$")
+    url: AnyHttpUrl
+    title: str = Field(default="", max_length=300)
+    options: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+
+
+# A new source, e.g. one entry of the repository's sources file.
+class HarvestSourceCreate(HarvestSourceBase):
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    name: Identifier
+
+
+# A partial change.
+class HarvestSourceUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    url: AnyHttpUrl | None = None
+    title: str | None = None
+    options: dict[str, Any] | None = None
+    enabled: bool | None = None
+
+
+# The stored row.
+class HarvestSource(SQLModel, table=True):
+    __tablename__ = "harvest_source"
+
+    name: str = Field(primary_key=True, max_length=100)
+    kind: str = Field(max_length=50)
+    url: str = Field(max_length=2000)
+    title: str = Field(default="", max_length=300)
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    enabled: bool = True
+    created_at: datetime = Field(
+        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+# What the API returns.
+class HarvestSourcePublic(HarvestSourceBase):
+    name: str
+    url: str  # type: ignore[assignment]
+    created_at: UtcDatetime
+
+
+# One run of one source.
+class HarvestRun(SQLModel, table=True):
+    __tablename__ = "harvest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_name: str = Field(foreign_key="harvest_source.name", index=True, max_length=100)
+    status: str = Field(default=RunStatus.running.value, max_length=20, index=True)
+    started_at: datetime = Field(
+        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    message: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# A run as the API returns it.
+class HarvestRunPublic(BaseModel):
+    id: int
+    source_name: str
+    status: RunStatus
+    started_at: UtcDatetime
+    finished_at: UtcDatetime | None = None
+    counts: dict[str, int] = {}
+    message: str | None = None
+
+
+# One remote item seen by a run, and how it ended.
+class HarvestItem(SQLModel, table=True):
+    __tablename__ = "harvest_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="harvest_run.id", index=True, ondelete="CASCADE")
+    guid: str = Field(max_length=2000)
+    dataset_id: str | None = Field(default=None, max_length=200, index=True)
+    state: str = Field(max_length=20)
+    stage: str | None = Field(default=None, max_length=20)  # gather | fetch | transform | store
+    message: str | None = Field(default=None, sa_column=Column(Text))
+    content_hash: str | None = Field(default=None, max_length=64)
+
+
+# An item as the API returns it.
+class HarvestItemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    guid: str
+    dataset_id: str | None = None
+    state: ItemState
+    stage: str | None = None
+    message: str | None = None
