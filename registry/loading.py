@@ -53,8 +53,17 @@ class LoadReport:
         return sum(self.counts.values())
 
     def summary(self) -> str:
-        parts = [f"{n} {key}" for key, n in sorted(self.counts.items())]
-        return (", ".join(parts) or "nothing loaded") + f"; {len(self.errors)} bad lines"
+        """E.g. "97 records: organisations 1 added; datasets 90 added, 6 unchanged; 3 bad lines"."""
+        groups = []
+        for kind in RECORD_TYPES:
+            states = [
+                f"{self.counts[f'{kind} {state}']} {state}"
+                for state in ("added", "updated", "unchanged")
+                if self.counts[f"{kind} {state}"]
+            ]
+            if states:
+                groups.append(f"{kind}s {', '.join(states)}")
+        return f"{self.loaded} records: {'; '.join(groups) or 'none'}; {len(self.errors)} bad lines"
 
 
 Record = OrganisationCreate | DatasetCreate

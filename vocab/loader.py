@@ -7,6 +7,7 @@ carry no host name; they are parsed against a placeholder base and reduced to no
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -73,12 +74,14 @@ def _english(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
     return sorted(set(values), key=values.index)
 
 
-def _properties(graph: Graph, subject: URIRef) -> dict[str, str | bool]:
-    props: dict[str, str | bool] = {}
+def _properties(graph: Graph, subject: URIRef) -> dict[str, str | bool | float]:
+    props: dict[str, str | bool | float] = {}
     for predicate, obj in graph.predicate_objects(subject):
         if isinstance(predicate, URIRef) and str(predicate).startswith(str(LDR)):
             key = str(predicate)[len(str(LDR)) :]
-            props[key] = obj.toPython() if isinstance(obj, Literal) else str(obj)
+            value = obj.toPython() if isinstance(obj, Literal) else str(obj)
+            # Keep properties JSON-friendly: xsd:decimal arrives as Decimal.
+            props[key] = float(value) if isinstance(value, Decimal) else value
     return props
 
 

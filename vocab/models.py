@@ -33,7 +33,9 @@ class Concept:
     narrower: tuple[str, ...] = ()
     exact_match: tuple[str, ...] = ()
     # Scheme-specific facts, e.g. a file format's media type and openness flags.
-    properties: dict[str, str | bool] = field(default_factory=dict, compare=False, hash=False)
+    properties: dict[str, str | bool | float] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     def uri(self, base_uri: str) -> str:
         return join_uri(base_uri, concept_path(self.scheme, self.notation))
