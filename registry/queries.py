@@ -214,18 +214,15 @@ def search_datasets(*, session: Session, search: Search, query: SearchQuery) -> 
 
 
 def iter_search(
-    *, session: Session, search: Search, query: SearchQuery
+    *, session: Session, search: Search, query: SearchQuery, chunk: int = 500
 ) -> Iterator[DatasetSummary]:
-    """Every hit of a query, page by page (for CSV downloads)."""
-    page = 1
-    while True:
-        current = search_datasets(
-            session=session, search=search, query=replace(query, page=page, size=500)
-        )
-        yield from current.results
-        if page >= current.pages:
-            return
-        page += 1
+    """Every hit of a query in order (for CSV downloads): one search, summaries in chunks."""
+    check_filters(query.filters)
+    conn = session.connection()
+    catalogue_size = len(search.facet_index(conn).orders["modified"])
+    pks = search.run(conn, replace(query, page=1, size=max(1, catalogue_size))).pks
+    for start in range(0, len(pks), chunk):
+        yield from summaries(session=session, pks=pks[start : start + chunk])
 
 
 def _facet_label(facet: str, value: str, publisher_names: dict[str, str]) -> str:
