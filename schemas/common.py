@@ -36,6 +36,10 @@ MediaType = Annotated[
         strip_whitespace=True, to_lower=True, max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$"
     ),
 ]
+# A harvester kind names a module: lower case, digits, "_" and "-".
+HarvesterKind = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=50, pattern=r"^[a-z][a-z0-9_-]*$")
+]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 

@@ -9,12 +9,12 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict
 from sqlalchemy import JSON, Column, DateTime, Text
 from sqlmodel import Field, SQLModel
 
-from schemas.common import Identifier, ItemState, RunStatus, UtcDatetime, now
+from schemas.common import HarvesterKind, Identifier, ItemState, RunStatus, UtcDatetime, now
 
 
 # Fields of a harvest source: which harvester kind reads which URL, with what options.
 class HarvestSourceBase(SQLModel):
-    kind: str = Field(max_length=50, regex=r"^[a-z][a-z0-9_-]*$")
+    kind: HarvesterKind
     url: AnyHttpUrl
     title: str = Field(default="", max_length=300)
     options: dict[str, Any] = Field(default_factory=dict)
