@@ -286,6 +286,7 @@ def _insert_children(
                     "issued": dist.issued,
                     "modified": dist.modified,
                     "licence": dist.licence,
+                    "profile": dist.profile.model_dump(mode="json") if dist.profile else None,
                 }
             )
         kept = set(curated.get(record.id, ()))

@@ -26,12 +26,14 @@ from schemas.distribution import (
 from schemas.harvest import (
     HarvestItem,
     HarvestItemPublic,
+    HarvestRecord,
     HarvestRun,
     HarvestRunPublic,
     HarvestSource,
     HarvestSourceCreate,
     HarvestSourcePublic,
     HarvestSourceUpdate,
+    HarvestValidator,
 )
 from schemas.organisation import (
     Organisation,
@@ -40,9 +42,11 @@ from schemas.organisation import (
     OrganisationRef,
     OrganisationUpdate,
 )
+from schemas.profile import ColumnProfile, TableProfile
 
 __all__ = [
     "AccessRights",
+    "ColumnProfile",
     "ContactPointCreate",
     "ContactPointPublic",
     "ContactPointUpdate",
@@ -63,12 +67,14 @@ __all__ = [
     "Granularity",
     "HarvestItem",
     "HarvestItemPublic",
+    "HarvestRecord",
     "HarvestRun",
     "HarvestRunPublic",
     "HarvestSource",
     "HarvestSourceCreate",
     "HarvestSourcePublic",
     "HarvestSourceUpdate",
+    "HarvestValidator",
     "ItemState",
     "Organisation",
     "OrganisationCreate",
@@ -78,5 +84,6 @@ __all__ = [
     "Provenance",
     "RecordStatus",
     "RunStatus",
+    "TableProfile",
     "describe_errors",
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import AnyHttpUrl, ConfigDict
-from sqlalchemy import BigInteger, Column, DateTime
+from sqlalchemy import JSON, BigInteger, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 from schemas.common import FormatRef, Identifier, LicenceRef, MediaType, UtcDatetime
+from schemas.profile import TableProfile
 
 
 # Fields shared by every distribution model.
@@ -23,6 +24,7 @@ class DistributionBase(SQLModel):
     issued: date | None = None
     modified: UtcDatetime | None = None
     licence: LicenceRef | None = None
+    profile: TableProfile | None = None
 
 
 # What a loader or harvester submits; without an id one is made from the dataset and URL.
@@ -63,6 +65,7 @@ class Distribution(SQLModel, table=True):
     issued: date | None = None
     modified: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     licence: str | None = Field(default=None, max_length=60)
+    profile: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
 # What the API returns.

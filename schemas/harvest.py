@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict
-from sqlalchemy import JSON, Column, DateTime, Text
+from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from schemas.common import HarvesterKind, Identifier, ItemState, RunStatus, UtcDatetime, now
@@ -109,3 +109,37 @@ class HarvestItemPublic(BaseModel):
     state: ItemState
     stage: str | None = None
     message: str | None = None
+
+
+# One remote record as last seen by a source: the link from (source, guid) to a dataset, with
+# the raw payload kept for re-mapping. Records are withdrawn, never deleted, when they vanish.
+class HarvestRecord(SQLModel, table=True):
+    __tablename__ = "harvest_record"
+    __table_args__ = (UniqueConstraint("source_name", "guid", name="uq_harvest_record"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_name: str = Field(foreign_key="harvest_source.name", index=True, max_length=100)
+    guid: str = Field(max_length=1000)
+    dataset_id: str | None = Field(default=None, max_length=200, index=True)
+    # Set when another source's dataset was the same record: linked, not doubled.
+    duplicate_of: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="active", max_length=20)  # active | withdrawn
+    content_hash: str | None = Field(default=None, max_length=64)
+    payload: Any = Field(default=None, sa_column=Column(JSON))
+    first_seen_at: datetime = Field(
+        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    last_seen_at: datetime = Field(
+        default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    last_run_id: int | None = None
+
+
+# What a server said about a URL last time (ETag / Last-Modified), for conditional GETs.
+class HarvestValidator(SQLModel, table=True):
+    __tablename__ = "harvest_validator"
+
+    source_name: str = Field(primary_key=True, foreign_key="harvest_source.name", max_length=100)
+    url: str = Field(primary_key=True, max_length=1000)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 00:13:57.213225
+Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
