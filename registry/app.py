@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
-from registry.api import datasets, errors, organisations, vocabularies
+from registry.api import datasets, errors, harvest, organisations, vocabularies
 from registry.config import Settings
 from registry.db import make_engine
 from registry.search import Search
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(organisations.router)
     app.include_router(vocabularies.router)
+    app.include_router(harvest.router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

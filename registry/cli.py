@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import text
 
 import vocab
+from registry.cli_harvest import app as harvest_app
 from registry.config import Settings
 from registry.db import make_engine
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 vocab_app = typer.Typer(help="SKOS vocabularies.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(harvest_app, name="harvest")
 app.add_typer(vocab_app, name="vocab")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -122,23 +124,35 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     uvicorn.run(create_app(_settings()), host=host, port=port)
 
 
-DEMO_RECORDS = "demo/records.jsonl"
-
-
 @app.command()
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
-    """Load the bundled records into the database (SQLite by default) and serve them."""
+    """Harvest every known source from its recorded snapshot into the database, then serve."""
     import uvicorn
+    from rich.console import Console
+    from rich.table import Table
 
     from registry.app import create_app
+    from registry.cli_harvest import _session, harvest_all
+    from registry.harvest import list_sources
+    from registry.harvest.status import source_statuses
 
-    settings = _settings()
-    source = resources.files("registry").joinpath(DEMO_RECORDS)
-    with resources.as_file(source) as path:
-        report = _load(settings, path)
-    typer.echo(f"demo records: {report.summary()}")
-    for error in report.errors:
-        typer.echo(f"  {error}", err=True)
+    settings = _settings().model_copy(update={"harvest_from": "snapshots"})
+    with _session(settings) as session:
+        names = [s.name for s in list_sources(session=session) if s.enabled]
+        runs = harvest_all(session, settings, names)
+        table = Table("source", "run", "records", "failed items", box=None)
+        for status in source_statuses(session=session):
+            run = runs.get(status.name)
+            table.add_row(
+                status.name,
+                run.status if run else "not run",
+                str(status.records),
+                str(run.counts.get("failed", 0)) if run else "",
+            )
+        Console().print(table)
+        failed = [name for name, run in runs.items() if not run or run.status != "succeeded"]
+        datasets = session.execute(text("SELECT count(*) FROM dataset")).scalar_one()
+    typer.echo(f"{datasets} datasets from {len(runs)} sources; {len(failed)} sources failed")
     typer.echo(f"serving http://{host}:{port}/ (database {_safe_url(settings.database_url)})")
     uvicorn.run(create_app(settings), host=host, port=port)
 

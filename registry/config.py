@@ -6,6 +6,9 @@ table lists them all, and a test keeps the two in step.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -30,6 +33,37 @@ class Settings(BaseSettings):
     page_size: int = Field(default=20, ge=1, le=1000, description="Default results per page.")
     page_size_max: int = Field(
         default=100, ge=1, le=10_000, description="Largest page a client may ask for."
+    )
+    sources_file: Path | None = Field(
+        default=None,
+        description="TOML file of harvest sources; the bundled registry/sources.toml if unset.",
+    )
+    snapshots_dir: Path | None = Field(
+        default=None,
+        description="Folder of recorded source snapshots; the bundled registry/snapshots if unset.",
+    )
+    harvest_from: Literal["live", "snapshots"] = Field(
+        default="live",
+        description="Harvest the live sources, or replay their recorded snapshots (no network).",
+    )
+    harvest_time_limit: float = Field(
+        default=900.0, gt=0, description="Seconds a harvest run may take before it is stopped."
+    )
+    harvest_withdraw_after_hours: float = Field(
+        default=48.0,
+        ge=0,
+        description="A record missing from its source this long is withdrawn (never deleted).",
+    )
+    harvest_timeout: float = Field(default=30.0, gt=0, description="Seconds per HTTP read.")
+    harvest_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429 and 5xx.")
+    harvest_min_interval: float = Field(
+        default=0.5, ge=0, description="Seconds between two requests to one host."
+    )
+    harvest_max_bytes: int = Field(
+        default=50_000_000, gt=0, description="Largest response a harvest will read."
+    )
+    harvest_profile_max_bytes: int = Field(
+        default=20_000_000, gt=0, description="Largest tabular file downloaded for profiling."
     )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")

@@ -1,0 +1,225 @@
+"""Per-run bookkeeping: which remote records a source has, what became of each item, links
+between duplicates, and withdrawal of records gone from the source."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from harvesters.base import RemoteItem
+from registry.harvest.process import Processed
+from registry.store import (
+    content_hash,
+    normalised,
+    upsert_datasets,
+    upsert_organisations,
+    withdraw_dataset,
+)
+from schemas import (
+    Dataset,
+    DatasetCreate,
+    Distribution,
+    HarvestItem,
+    HarvestRecord,
+    HarvestRun,
+    ItemState,
+    RecordStatus,
+)
+from schemas.common import now
+
+MAX_PAYLOAD_BYTES = 256_000
+_RANK = {s: i for i, s in enumerate(("failed", "withdrawn", "added", "updated", "unchanged"))}
+
+
+def page_key(url: str | None) -> str | None:
+    """A landing page compared loosely: scheme-less, lower-case host, no trailing slash."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return urlunsplit(("", parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+
+
+class Bookkeeper:
+    def __init__(self, *, session: Session, source_name: str, run: HarvestRun) -> None:
+        self.session = session
+        self.source = source_name
+        self.run = run
+        self.records: dict[str, HarvestRecord] = {
+            r.guid: r
+            for r in session.execute(
+                select(HarvestRecord).where(HarvestRecord.source_name == source_name)
+            ).scalars()
+        }
+        self.seen: set[str] = set()
+        self._others: dict[str, str] | None = None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def already_seen(self, guid: str) -> bool:
+        if guid in self.seen:
+            return True
+        self.seen.add(guid)
+        return False
+
+    def known_profiles(self) -> dict[str, dict[str, Any]]:
+        rows = self.session.execute(
+            select(Distribution.access_url, Distribution.download_url, Distribution.profile)
+            .join(Dataset, Dataset.id == Distribution.dataset_id)
+            .where(Dataset.source_name == self.source, Distribution.profile.is_not(None))
+        )
+        return {download or access: profile for access, download, profile in rows}
+
+    def _duplicate_of(self, record: DatasetCreate) -> str | None:
+        """The id of another source's dataset that is the same record, if any."""
+        if self._others is None:
+            self._others = {}
+            for dataset_id, page, owner in self.session.execute(
+                select(Dataset.id, Dataset.landing_page, Dataset.source_name).where(
+                    Dataset.status == RecordStatus.active.value
+                )
+            ):
+                if owner != self.source and page_key(page):
+                    self._others.setdefault(page_key(page) or "", dataset_id)
+        owner = self.session.execute(
+            select(Dataset.source_name).where(Dataset.id == record.id)
+        ).first()
+        if owner is not None and owner[0] not in (None, self.source):
+            return record.id
+        key = page_key(str(record.landing_page) if record.landing_page else None)
+        return self._others.get(key) if key else None
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def store(self, item: RemoteItem, processed: Processed) -> str:
+        """Store one processed item and record its state; returns the state."""
+        guid = item.guid
+        if processed.error:
+            return self._item(guid, None, ItemState.failed, processed.stage, processed.error)
+        if processed.not_modified:
+            for record in self._records_of(guid):
+                self._touch(record)
+            return self._item(guid, None, ItemState.unchanged, None, "not modified at the source")
+        if processed.withdrawn:
+            for record in self._records_of(guid):
+                self._withdraw(record, f"withdrawn at the source: {processed.withdrawn}")
+            return self._item(guid, None, ItemState.withdrawn, None, processed.withdrawn)
+        records = processed.records
+        assert records is not None
+        try:
+            with self.session.begin_nested():
+                outcomes = upsert_organisations(session=self.session, records=records.organisations)
+                states = [o.state.value for o in outcomes]
+                first_id = None
+                for index, dataset in enumerate(records.datasets):
+                    key = guid if index == 0 else f"{guid}#{dataset.id}"
+                    duplicate = self._duplicate_of(dataset)
+                    if duplicate:
+                        self._keep(key, duplicate, None, item.payload, duplicate_of=duplicate)
+                        states.append(ItemState.unchanged.value)
+                        processed.notes.append(f"same record as dataset {duplicate!r}: linked")
+                        continue
+                    (outcome,) = upsert_datasets(
+                        session=self.session, records=[dataset], source_name=self.source
+                    )
+                    digest = content_hash(normalised(dataset))
+                    self._keep(key, dataset.id, digest, item.payload)
+                    states.append(outcome.state.value)
+                    first_id = first_id or dataset.id
+        except Exception as exc:  # a record the database refused: this item fails, not the run
+            message = f"not stored: {exc.__class__.__name__}: {str(exc)[:300]}"
+            return self._item(guid, None, ItemState.failed, "store", message)
+        state = min(states, key=_RANK.__getitem__) if states else ItemState.unchanged.value
+        note = "; ".join(processed.notes) or None
+        return self._item(guid, first_id, ItemState(state), None, note)
+
+    def withdraw_missing(self, *, grace: timedelta) -> int:
+        """Withdraw this source's records that this run did not see and that have been missing
+        longer than ``grace``; returns how many were withdrawn."""
+        cutoff = now() - grace
+        withdrawn = 0
+        for key, record in self.records.items():
+            if record.status != RecordStatus.active.value or key.split("#")[0] in self.seen:
+                continue
+            if _aware(record.last_seen_at) > cutoff:
+                continue
+            self._withdraw(record, f"gone from the source since {record.last_seen_at:%Y-%m-%d}")
+            self._item(key, record.dataset_id, ItemState.withdrawn, None, "gone from the source")
+            withdrawn += 1
+        return withdrawn
+
+    def _records_of(self, guid: str) -> Iterable[HarvestRecord]:
+        return [r for key, r in self.records.items() if key == guid or key.startswith(guid + "#")]
+
+    def _keep(
+        self,
+        key: str,
+        dataset_id: str,
+        digest: str | None,
+        payload: Any,
+        *,
+        duplicate_of: str | None = None,
+    ) -> None:
+        record = self.records.get(key)
+        if record is None:
+            record = HarvestRecord(source_name=self.source, guid=key)
+            self.records[key] = record
+        record.dataset_id = dataset_id
+        record.duplicate_of = duplicate_of
+        record.status = RecordStatus.active.value
+        record.content_hash = digest
+        record.payload = _bounded(payload)
+        self._touch(record)
+
+    def _touch(self, record: HarvestRecord) -> None:
+        record.last_seen_at = now()
+        record.last_run_id = self.run.id
+        self.session.add(record)
+
+    def _withdraw(self, record: HarvestRecord, reason: str) -> None:
+        record.status = RecordStatus.withdrawn.value
+        self.session.add(record)
+        if record.dataset_id and not record.duplicate_of:
+            owner = self.session.execute(
+                select(Dataset.source_name).where(Dataset.id == record.dataset_id)
+            ).scalar()
+            if owner == self.source:
+                withdraw_dataset(session=self.session, dataset_id=record.dataset_id, reason=reason)
+
+    def _item(
+        self,
+        guid: str,
+        dataset_id: str | None,
+        state: ItemState,
+        stage: str | None,
+        message: str | None,
+    ) -> str:
+        self.session.add(
+            HarvestItem(
+                run_id=self.run.id,
+                guid=guid[:2000],
+                dataset_id=dataset_id,
+                state=state.value,
+                stage=stage,
+                message=message,
+            )
+        )
+        return state.value
+
+
+def _bounded(payload: Any) -> Any:
+    """The raw payload, kept for re-mapping when it is JSON and not too large."""
+    try:
+        text = json.dumps(payload, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return None
+    return payload if len(text.encode("utf-8")) <= MAX_PAYLOAD_BYTES else None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,170 @@
+"""The shared harvest run loop: gather, process, store, account for every item, withdraw.
+
+Each item ends ``added``, ``updated``, ``unchanged``, ``withdrawn`` or ``failed`` (with the
+stage and message). One bad item never aborts a run; a listing that fails marks the run
+``failed`` (never ``succeeded``); a run past its time limit stops and is marked ``timed-out``.
+Records gone from the source are withdrawn only after a full, successful pass and a grace
+period. Work is committed every few items, so a crash keeps what was finished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlmodel import Session
+
+import harvesters
+from harvesters.base import HarvestError, RunTimeout, SourceConfig
+from harvesters.http import HarvestClient, Validator
+from registry.config import Settings
+from registry.harvest.bookkeeping import Bookkeeper
+from registry.harvest.process import Enricher, Processed, process_item
+from registry.harvest.sources import get_source, http_policy
+from schemas import HarvestRun, HarvestValidator, ItemState, RunStatus, describe_errors
+from schemas.common import now
+
+COMMIT_EVERY = 25
+Progress = Callable[[str, str], None]  # (guid, state)
+
+
+def run_source(
+    *,
+    session: Session,
+    settings: Settings,
+    name: str,
+    client: httpx.Client,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> HarvestRun:
+    """Harvest one source into the database and return its finished run."""
+    source = get_source(session=session, name=name)
+    _mark_interrupted(session, name)
+    since = session.execute(
+        select(HarvestRun.started_at)
+        .where(HarvestRun.source_name == name, HarvestRun.status == RunStatus.succeeded.value)
+        .order_by(HarvestRun.started_at.desc())
+    ).scalar()
+    run = HarvestRun(source_name=name)
+    session.add(run)
+    session.commit()
+    counts: Counter[str] = Counter()
+    status, message = RunStatus.succeeded, None
+    http = HarvestClient(
+        client,
+        policy=http_policy(settings),
+        validators=_validators(session, name),
+        deadline=clock() + settings.harvest_time_limit,
+        sleep=sleep,
+        clock=clock,
+    )
+    book = Bookkeeper(session=session, source_name=name, run=run)
+    complete = False
+    try:
+        harvester = harvesters.load(source.kind)(
+            SourceConfig(name, source.kind, source.url, dict(source.options), since), http
+        )
+        enricher = Enricher(http, settings.harvest_profile_max_bytes, book.known_profiles())
+        for index, item in enumerate(harvester.gather(), start=1):
+            if book.already_seen(item.guid):
+                continue  # the same remote record listed twice: one item
+            state = book.store(item, process_item(harvester, item, enricher))
+            counts[state] += 1
+            if progress:
+                progress(item.guid, state)
+            if index % COMMIT_EVERY == 0:
+                session.commit()
+            if clock() > (http.deadline or float("inf")):
+                raise RunTimeout("the run passed its time limit")
+            if limit is not None and index >= limit:
+                break
+        else:
+            complete = True
+    # Items already stored stay stored: each was written in its own savepoint.
+    except RunTimeout as exc:
+        status, message = RunStatus.timed_out, str(exc)
+    except harvesters.UnknownHarvester as exc:
+        status, message = RunStatus.failed, str(exc)
+    except ValidationError as exc:
+        status, message = RunStatus.failed, "options: " + "; ".join(describe_errors(exc))
+    except HarvestError as exc:
+        status, message = RunStatus.failed, f"reading the source failed: {exc}"
+    except Exception as exc:  # a harvester bug in gather: the source failed, not the registry
+        status, message = RunStatus.failed, f"gather failed: {exc.__class__.__name__}: {exc}"
+    if complete:
+        grace = timedelta(hours=settings.harvest_withdraw_after_hours)
+        if withdrawn := book.withdraw_missing(grace=grace):
+            counts[ItemState.withdrawn.value] += withdrawn
+    if (
+        status is RunStatus.succeeded
+        and counts
+        and counts[ItemState.failed.value] == sum(counts.values())
+    ):
+        status, message = RunStatus.failed, "every item failed"
+    _keep_validators(session, name, http.seen)
+    run.status = status.value
+    run.message = message
+    run.counts = dict(counts)
+    run.finished_at = now()
+    session.add(run)
+    session.commit()
+    return run
+
+
+def preview_source(
+    *, session: Session, settings: Settings, name: str, client: httpx.Client, limit: int = 10
+) -> list[Processed]:
+    """A dry run of the first ``limit`` items: what a run would store, writing nothing."""
+    source = get_source(session=session, name=name)
+    http = HarvestClient(client, policy=http_policy(settings))
+    harvester = harvesters.load(source.kind)(
+        SourceConfig(name, source.kind, source.url, dict(source.options)), http
+    )
+    enricher = Enricher(http, settings.harvest_profile_max_bytes)
+    found: list[Processed] = []
+    for item in harvester.gather():
+        found.append(process_item(harvester, item, enricher))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _mark_interrupted(session: Session, name: str) -> None:
+    """Runs left ``running`` by a process that died are marked so before a new one starts."""
+    for stale in session.execute(
+        select(HarvestRun).where(
+            HarvestRun.source_name == name, HarvestRun.status == RunStatus.running.value
+        )
+    ).scalars():
+        stale.status = RunStatus.interrupted.value
+        stale.message = "the process running it stopped before it finished"
+        stale.finished_at = now()
+    session.commit()
+
+
+def _validators(session: Session, name: str) -> dict[str, Validator]:
+    return {
+        row.url: Validator(etag=row.etag, last_modified=row.last_modified)
+        for row in session.execute(
+            select(HarvestValidator).where(HarvestValidator.source_name == name)
+        ).scalars()
+    }
+
+
+def _keep_validators(session: Session, name: str, seen: dict[str, Validator]) -> None:
+    for url, validator in seen.items():
+        if len(url) > 1000:
+            continue
+        row = session.get(HarvestValidator, (name, url)) or HarvestValidator(
+            source_name=name, url=url
+        )
+        row.etag = (validator.etag or "")[:500] or None
+        row.last_modified = (validator.last_modified or "")[:100] or None
+        session.add(row)

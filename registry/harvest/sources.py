@@ -1,0 +1,111 @@
+"""Harvest sources: seeded into the database from the sources file, and the HTTP client a run
+uses for each (live, replaying a recorded snapshot, or recording one)."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlmodel import Session
+
+from harvesters.http import HttpPolicy
+from harvesters.snapshots import RecordingTransport, SnapshotTransport
+from registry.config import Settings
+from registry.errors import NotFound, Unprocessable
+from schemas import HarvestSource, HarvestSourceCreate, describe_errors
+
+
+def sources_file(settings: Settings) -> Path:
+    if settings.sources_file:
+        return settings.sources_file
+    return Path(str(resources.files("registry").joinpath("sources.toml")))
+
+
+def snapshots_dir(settings: Settings) -> Path:
+    if settings.snapshots_dir:
+        return settings.snapshots_dir
+    return Path(str(resources.files("registry").joinpath("snapshots")))
+
+
+def read_sources(path: Path) -> list[HarvestSourceCreate]:
+    """The ``[[source]]`` entries of a TOML file, validated; errors name the entry."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise Unprocessable(f"{path}: {exc}") from None
+    found: list[HarvestSourceCreate] = []
+    for index, entry in enumerate(data.get("source", []), start=1):
+        try:
+            found.append(HarvestSourceCreate.model_validate(entry))
+        except ValidationError as exc:
+            where = entry.get("name", f"entry {index}") if isinstance(entry, dict) else index
+            message = "; ".join(describe_errors(exc))
+            raise Unprocessable(f"{path}: source {where}: {message}") from None
+    names = [s.name for s in found]
+    if len(names) != len(set(names)):
+        raise Unprocessable(f"{path}: source names must be unique")
+    return found
+
+
+def seed_sources(*, session: Session, settings: Settings) -> list[str]:
+    """Add the file's sources and bring known ones up to date; returns the names changed."""
+    changed = []
+    for source in read_sources(sources_file(settings)):
+        row = session.get(HarvestSource, source.name)
+        values = {
+            "kind": source.kind,
+            "url": str(source.url),
+            "title": source.title,
+            "options": source.options,
+        }
+        if row is None:
+            session.add(HarvestSource(name=source.name, enabled=source.enabled, **values))
+            changed.append(source.name)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            changed.append(source.name)
+    session.commit()
+    return changed
+
+
+def list_sources(*, session: Session) -> list[HarvestSource]:
+    return list(session.execute(select(HarvestSource).order_by(HarvestSource.name)).scalars())
+
+
+def get_source(*, session: Session, name: str) -> HarvestSource:
+    source = session.get(HarvestSource, name)
+    if source is None:
+        known = ", ".join(s.name for s in list_sources(session=session)) or "none"
+        raise NotFound(f"no harvest source {name!r}; known: {known}")
+    return source
+
+
+def http_policy(settings: Settings) -> HttpPolicy:
+    return HttpPolicy(
+        timeout=settings.harvest_timeout,
+        retries=settings.harvest_retries,
+        min_interval=settings.harvest_min_interval,
+        max_bytes=settings.harvest_max_bytes,
+        user_agent=f"LeadershipDataRegistry/0.1 (+{settings.base_uri})",
+    )
+
+
+def make_client(settings: Settings, source_name: str, *, record: bool = False) -> httpx.Client:
+    """The client a run uses: the network, a snapshot replay, or the network recorded."""
+    folder = snapshots_dir(settings) / source_name
+    if record:
+        transport: httpx.BaseTransport = RecordingTransport(
+            httpx.HTTPTransport(retries=0), folder, source=source_name
+        )
+    elif settings.harvest_from == "snapshots":
+        if not (folder / "index.json").is_file():
+            raise NotFound(f"no recorded snapshot for source {source_name!r} in {folder}")
+        transport = SnapshotTransport(folder)
+    else:
+        transport = httpx.HTTPTransport(retries=0)
+    return httpx.Client(transport=transport, max_redirects=5)

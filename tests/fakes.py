@@ -1,0 +1,43 @@
+"""A harvester for tests of the run loop: its source URL serves a JSON list of items.
+
+Each item is ``{"guid", "title", "landing_page"?, "fail"?, "withdrawn"?}``; a listing may say
+``{"items": [...], "next": "<url>"}`` to page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harvesters.base import Harvester, Records, RemoteItem, TransformError
+from schemas import DatasetCreate
+
+
+class FakeHarvester(Harvester):
+    kind = "fake"
+
+    def gather(self) -> Iterator[RemoteItem]:
+        url: str | None = self.source.url
+        while url:
+            page = self.http.json(url)
+            items, url = (
+                (page, None) if isinstance(page, list) else (page["items"], page.get("next"))
+            )
+            for entry in items:
+                yield RemoteItem(guid=entry["guid"], payload=entry)
+
+    def withdrawn(self, item: RemoteItem) -> str | None:
+        return item.payload.get("withdrawn")
+
+    def transform(self, item: RemoteItem) -> Records:
+        entry = item.payload
+        if entry.get("fail"):
+            raise TransformError(f"cannot map {entry['guid']}: {entry['fail']}")
+        return Records(
+            datasets=[
+                DatasetCreate(
+                    id=f"fake-{entry['guid']}",
+                    title=entry["title"],
+                    landing_page=entry.get("landing_page"),
+                )
+            ]
+        )
