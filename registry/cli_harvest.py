@@ -30,7 +30,8 @@ def _session(settings: Settings) -> Session:
     from registry.migrate import upgrade
 
     upgrade(settings)
-    session = Session(make_engine(settings))
+    # Runs are read after the session closes (exit codes, the demo summary): keep their values.
+    session = Session(make_engine(settings), expire_on_commit=False)
     seed_sources(session=session, settings=settings)
     return session
 
