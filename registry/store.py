@@ -65,8 +65,10 @@ def bump_generation(*, session: Session) -> None:
 
 
 def upsert_organisations(
-    *, session: Session, records: Sequence[OrganisationCreate]
+    *, session: Session, records: Sequence[OrganisationCreate], create_only: bool = False
 ) -> list[Outcome]:
+    """Add or update organisations by id. With ``create_only``, existing ones are left as they
+    are (a dataset's inline publisher must not overwrite the organisations register)."""
     unique = list({r.id: r for r in records}.values())
     existing = dict(
         session.execute(
@@ -83,7 +85,7 @@ def upsert_organisations(
         if record.id not in existing:
             new_rows.append({**row, "created_at": stamp, "updated_at": stamp})
             outcomes.append(Outcome(record.id, ItemState.added))
-        elif existing[record.id] != digest:
+        elif existing[record.id] != digest and not create_only:
             changed_rows.append({**row, "updated_at": stamp})
             outcomes.append(Outcome(record.id, ItemState.updated))
         else:
@@ -122,7 +124,7 @@ def upsert_datasets(
     """Add or update datasets by id. References must already be valid (see :func:`problems`)."""
     inline = [r.publisher for r in records if isinstance(r.publisher, OrganisationCreate)]
     if inline:
-        upsert_organisations(session=session, records=inline)
+        upsert_organisations(session=session, records=inline, create_only=True)
     unique = list({r.id: r for r in records}.values())
     existing = {
         row.id: row

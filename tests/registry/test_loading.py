@@ -144,3 +144,10 @@ def test_export_then_load_round_trips(load, session):
     report = load([json.loads(line) for line in exported])
     assert report.counts == {"organisation unchanged": 1, "dataset unchanged": 2}
     assert list(export_lines(session=session)) == exported
+
+
+def test_inline_publisher_never_overwrites_the_register(load, session):
+    load([organisation("home-office", name="Home Office", abbreviation="HO", sectors=["police"])])
+    load([dataset("d1", publisher={"id": "home-office", "name": "The Home Office"})])
+    row = session.execute(text("SELECT name, abbreviation FROM organisation")).one()
+    assert tuple(row) == ("Home Office", "HO")
