@@ -123,3 +123,9 @@ class Harvester(ABC):
     @abstractmethod
     def transform(self, item: RemoteItem) -> Records:
         """Map one item to records. Pure: no I/O, no clock, no randomness."""
+
+    def listed_everything(self) -> bool:
+        """Asked after ``gather`` finished: did it list every record the source holds? Only
+        then are records it did not list withdrawn. An incremental listing (only what changed
+        since ``source.since``) answers False."""
+        return True

@@ -157,6 +157,16 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     uvicorn.run(create_app(settings), host=host, port=port)
 
 
+@app.command()
+def classify() -> None:
+    """Read JSON Lines {title, description, keywords, columns} on stdin; write one line each:
+    {"sectors": [...], "grades": [...], "attributes": [...]} (grades as harmonised levels)."""
+    from harvesters.classify import classify_json_lines
+
+    for line in classify_json_lines(sys.stdin):
+        typer.echo(line)
+
+
 @vocab_app.command("check")
 def vocab_check() -> None:
     """Lint every vocabulary: unique notations, broader concepts resolve, labels present."""

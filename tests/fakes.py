@@ -1,7 +1,8 @@
 """A harvester for tests of the run loop: its source URL serves a JSON list of items.
 
 Each item is ``{"guid", "title", "landing_page"?, "fail"?, "withdrawn"?}``; a listing may say
-``{"items": [...], "next": "<url>"}`` to page.
+``{"items": [...], "next": "<url>"}`` to page, and ``"incremental": true`` to say it lists
+only what changed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from schemas import DatasetCreate
 class FakeHarvester(Harvester):
     kind = "fake"
 
+    partial = False
+
+    def listed_everything(self) -> bool:
+        return not self.partial
+
     def gather(self) -> Iterator[RemoteItem]:
         url: str | None = self.source.url
         while url:
@@ -22,6 +28,7 @@ class FakeHarvester(Harvester):
             items, url = (
                 (page, None) if isinstance(page, list) else (page["items"], page.get("next"))
             )
+            self.partial |= isinstance(page, dict) and bool(page.get("incremental"))
             for entry in items:
                 yield RemoteItem(guid=entry["guid"], payload=entry)
 

@@ -98,7 +98,7 @@ def run_source(
         status, message = RunStatus.failed, f"reading the source failed: {exc}"
     except Exception as exc:  # a harvester bug in gather: the source failed, not the registry
         status, message = RunStatus.failed, f"gather failed: {exc.__class__.__name__}: {exc}"
-    if complete:
+    if complete and harvester.listed_everything():
         grace = timedelta(hours=settings.harvest_withdraw_after_hours)
         if withdrawn := book.withdraw_missing(grace=grace):
             counts[ItemState.withdrawn.value] += withdrawn

@@ -128,3 +128,32 @@ def test_demo_loads_the_bundled_records_and_serves_them(env):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_classify_reads_json_lines_and_writes_concepts():
+    lines = [
+        json.dumps(
+            {
+                "title": "Civil Service Statistics: ethnicity by responsibility level",
+                "description": "",
+                "keywords": [],
+                "columns": [
+                    {"name": "Responsibility_level_grouped", "values": ["SCS level", "G6/G7"]}
+                ],
+            }
+        ),
+        json.dumps(
+            {
+                "title": "Organogram",
+                "columns": [{"name": "Grade (or equivalent)", "values": ["SCS2"]}],
+            }
+        ),
+        "{broken",
+    ]
+    result = runner.invoke(app, ["classify"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0
+    first, second, third = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "civil-service" in first["sectors"] and "ethnicity" in first["attributes"]
+    assert {"executive", "senior-manager"} <= set(first["grades"])
+    assert second["grades"] == ["executive"]
+    assert third["error"].startswith("line 3")

@@ -185,6 +185,14 @@ def test_items_gone_from_the_source_are_withdrawn_after_the_grace_period(session
     assert back.counts["updated"] == 1 and datasets(session)["fake-b"] == "active"
 
 
+def test_an_incremental_listing_withdraws_nothing(session, harvest_settings):
+    add_source(session)
+    harvest(session, harvest_settings, {URL: entries("a", "b")})
+    run = harvest(session, harvest_settings, {URL: {"items": entries("a"), "incremental": True}})
+    assert run.status == "succeeded" and run.counts == {"unchanged": 1}
+    assert datasets(session) == {"fake-a": "active", "fake-b": "active"}
+
+
 def test_withdrawn_notice_withdraws_the_record(session, harvest_settings):
     add_source(session)
     harvest(session, harvest_settings, {URL: entries("a")})
