@@ -132,14 +132,12 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     from rich.table import Table
 
     from registry.app import create_app
-    from registry.cli_harvest import _session, harvest_all
-    from registry.harvest import list_sources
+    from registry.cli_harvest import _session, enabled_sources, harvest_all
     from registry.harvest.status import source_statuses
 
     settings = _settings().model_copy(update={"harvest_from": "snapshots"})
     with _session(settings) as session:
-        names = [s.name for s in list_sources(session=session) if s.enabled]
-        runs = harvest_all(session, settings, names)
+        runs = harvest_all(session, settings, enabled_sources(session))
         table = Table("source", "run", "records", "failed items", box=None)
         for status in source_statuses(session=session):
             run = runs.get(status.name)

@@ -75,15 +75,22 @@ def run_command(
     if snapshots:
         settings = settings.model_copy(update={"harvest_from": "snapshots"})
     with _session(settings) as session:
-        from registry.harvest import list_sources
-
-        chosen = [s.name for s in list_sources(session=session) if s.enabled] if all_sources else []
+        chosen = enabled_sources(session) if all_sources else []
         chosen += names or []
         if not chosen:
             raise typer.BadParameter("name one or more sources, or give --all")
         runs = harvest_all(session, settings, chosen, record=record, limit=limit)
     if any(run is None or run.status != "succeeded" for run in runs.values()):
         raise typer.Exit(1)
+
+
+def enabled_sources(session: Session) -> list[str]:
+    """Enabled sources, registers of organisations first so that datasets link to them."""
+    from registry.harvest import list_sources
+
+    sources = [s for s in list_sources(session=session) if s.enabled]
+    sources.sort(key=lambda s: (s.kind != "govuk-organisations", s.name))
+    return [s.name for s in sources]
 
 
 def harvest_all(
