@@ -15,9 +15,11 @@ class FetchError(HarvestError):
 
 
 class BadStatus(FetchError):
-    def __init__(self, url: str, status: int) -> None:
-        super().__init__(url, f"HTTP {status}")
+    def __init__(self, url: str, status: int, excerpt: str = "") -> None:
+        # The start of the error body often says why (CKAN's {"success": false, "error": ...}).
+        super().__init__(url, f"HTTP {status}" + (f": {excerpt}" if excerpt else ""))
         self.status = status
+        self.excerpt = excerpt
 
 
 class TooLarge(FetchError):

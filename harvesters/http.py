@@ -139,7 +139,7 @@ class HarvestClient:
             if fetched.status == 304:
                 return fetched
             if fetched.status >= 400:
-                raise BadStatus(request_url, fetched.status)
+                raise BadStatus(request_url, fetched.status, _excerpt(fetched))
             self._remember(request_url, fetched)
             return fetched
 
@@ -215,6 +215,15 @@ class HarvestClient:
             except (TypeError, ValueError):
                 pass
         return self._backoff(attempt)
+
+
+def _excerpt(fetched: Fetched, limit: int = 160) -> str:
+    """A short, single-line, markup-free start of an error body (empty for HTML pages)."""
+    if fetched.content_type == "text/html" or fetched.content[:1] == b"<":
+        return ""
+    text = " ".join(fetched.content[:2000].decode("utf-8", errors="replace").split())
+    printable = "".join(ch for ch in text if ch.isprintable())
+    return printable[:limit] + ("..." if len(printable) > limit else "")
 
 
 def _describe(exc: Exception) -> str:

@@ -52,6 +52,8 @@ def run_source(
         .where(HarvestRun.source_name == name, HarvestRun.status == RunStatus.succeeded.value)
         .order_by(HarvestRun.started_at.desc())
     ).scalar()
+    if settings.harvest_from == "snapshots":
+        since = None  # a snapshot is a whole listing; a date filter would ask for another URL
     run = HarvestRun(source_name=name)
     session.add(run)
     session.commit()

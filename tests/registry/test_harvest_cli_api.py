@@ -76,6 +76,13 @@ def test_harvest_list_run_and_preview(fake_source):
     assert "succeeded" in runner.invoke(app, ["harvest", "list"]).stdout
 
 
+def test_a_snapshot_can_be_harvested_again(fake_source):
+    assert runner.invoke(app, ["harvest", "run", "fake-source", "--snapshots"]).exit_code == 0
+    again = runner.invoke(app, ["harvest", "run", "fake-source", "--snapshots"])
+    assert again.exit_code == 0, again.output
+    assert "fake-source: succeeded 1 failed, 1 unchanged" in again.stderr
+
+
 def test_a_failed_source_never_stops_the_others(fake_source):
     result = runner.invoke(app, ["harvest", "run", "--all", "--snapshots"])
     assert result.exit_code == 1  # one source failed

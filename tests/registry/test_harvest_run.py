@@ -146,6 +146,14 @@ def test_source_faults_fail_the_run_with_a_clear_message(session, harvest_settin
     assert datasets(session) == {"fake-a": "active"}
 
 
+def test_an_error_body_is_quoted(session, harvest_settings):
+    add_source(session)
+    body = {"success": False, "error": {"message": "Invalid search query", "__type": "Search"}}
+    run = harvest(session, harvest_settings, {URL: httpx.Response(409, json=body)})
+    assert run.status == "failed"
+    assert "HTTP 409" in run.message and "Invalid search query" in run.message
+
+
 def test_timeouts_and_redirect_loops(session, harvest_settings):
     add_source(session)
 
