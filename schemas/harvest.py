@@ -125,6 +125,8 @@ class HarvestRecord(SQLModel, table=True):
     duplicate_of: str | None = Field(default=None, max_length=200)
     status: str = Field(default="active", max_length=20)  # active | withdrawn
     content_hash: str | None = Field(default=None, max_length=64)
+    # Hash of the raw payload and the mapping code: equal means the item needs no re-mapping.
+    payload_hash: str | None = Field(default=None, max_length=64)
     payload: Any = Field(default=None, sa_column=Column(JSON))
     first_seen_at: datetime = Field(
         default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)

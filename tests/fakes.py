@@ -8,6 +8,7 @@ only what changed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from harvesters.base import Harvester, Records, RemoteItem, TransformError
 from schemas import DatasetCreate
@@ -35,7 +36,10 @@ class FakeHarvester(Harvester):
     def withdrawn(self, item: RemoteItem) -> str | None:
         return item.payload.get("withdrawn")
 
+    transformed: ClassVar[list[str]] = []  # guids transformed, for tests to inspect
+
     def transform(self, item: RemoteItem) -> Records:
+        FakeHarvester.transformed.append(item.guid)
         entry = item.payload
         if entry.get("fail"):
             raise TransformError(f"cannot map {entry['guid']}: {entry['fail']}")

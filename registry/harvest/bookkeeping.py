@@ -96,7 +96,23 @@ class Bookkeeper:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def store(self, item: RemoteItem, processed: Processed) -> str:
+    def is_current(self, guid: str, digest: str | None) -> bool:
+        """Whether the item's records were made from this very payload and mapping."""
+        records = self._records_of(guid)
+        return bool(
+            digest
+            and records
+            and all(
+                r.payload_hash == digest and r.status == RecordStatus.active.value for r in records
+            )
+        )
+
+    def skip(self, guid: str) -> str:
+        for record in self._records_of(guid):
+            self._touch(record)
+        return self._item(guid, None, ItemState.unchanged, None, None)
+
+    def store(self, item: RemoteItem, processed: Processed, digest: str | None = None) -> str:
         """Store one processed item and record its state; returns the state."""
         guid = item.guid
         if processed.error:
@@ -120,17 +136,21 @@ class Bookkeeper:
                     key = guid if index == 0 else f"{guid}#{dataset.id}"
                     duplicate = self._duplicate_of(dataset)
                     if duplicate:
-                        self._keep(key, duplicate, None, item.payload, duplicate_of=duplicate)
+                        self._keep(
+                            key, duplicate, None, item.payload, digest, duplicate_of=duplicate
+                        )
                         states.append(ItemState.unchanged.value)
                         processed.notes.append(f"same record as dataset {duplicate!r}: linked")
                         continue
                     (outcome,) = upsert_datasets(
                         session=self.session, records=[dataset], source_name=self.source
                     )
-                    digest = content_hash(normalised(dataset))
-                    self._keep(key, dataset.id, digest, item.payload)
+                    record_hash = content_hash(normalised(dataset))
+                    self._keep(key, dataset.id, record_hash, item.payload, digest)
                     states.append(outcome.state.value)
                     first_id = first_id or dataset.id
+                if not records.datasets:
+                    self._keep(guid, None, None, item.payload, digest)
         except Exception as exc:  # a record the database refused: this item fails, not the run
             message = f"not stored: {exc.__class__.__name__}: {str(exc)[:300]}"
             return self._item(guid, None, ItemState.failed, "store", message)
@@ -159,9 +179,10 @@ class Bookkeeper:
     def _keep(
         self,
         key: str,
-        dataset_id: str,
-        digest: str | None,
+        dataset_id: str | None,
+        record_hash: str | None,
         payload: Any,
+        payload_digest: str | None,
         *,
         duplicate_of: str | None = None,
     ) -> None:
@@ -172,7 +193,8 @@ class Bookkeeper:
         record.dataset_id = dataset_id
         record.duplicate_of = duplicate_of
         record.status = RecordStatus.active.value
-        record.content_hash = digest
+        record.content_hash = record_hash
+        record.payload_hash = payload_digest
         record.payload = _bounded(payload)
         self._touch(record)
 

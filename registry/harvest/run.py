@@ -24,6 +24,7 @@ from harvesters.base import HarvestError, RunTimeout, SourceConfig
 from harvesters.http import HarvestClient, Validator
 from registry.config import Settings
 from registry.harvest.bookkeeping import Bookkeeper
+from registry.harvest.fingerprint import payload_hash
 from registry.harvest.process import Enricher, Processed, process_item
 from registry.harvest.sources import get_source, http_policy
 from schemas import HarvestRun, HarvestValidator, ItemState, RunStatus, describe_errors
@@ -77,7 +78,11 @@ def run_source(
         for index, item in enumerate(harvester.gather(), start=1):
             if book.already_seen(item.guid):
                 continue  # the same remote record listed twice: one item
-            state = book.store(item, process_item(harvester, item, enricher))
+            digest = None if item.not_modified else payload_hash(source.kind, item.payload)
+            if book.is_current(item.guid, digest):
+                state = book.skip(item.guid)  # same payload, same mapping: nothing to redo
+            else:
+                state = book.store(item, process_item(harvester, item, enricher), digest)
             counts[state] += 1
             if progress:
                 progress(item.guid, state)

@@ -93,6 +93,23 @@ def test_first_run_adds_then_rerun_changes_nothing(session, harvest_settings):
     assert third.counts == {"unchanged": 1, "updated": 1}
 
 
+def test_unchanged_payloads_are_not_mapped_again(session, harvest_settings, monkeypatch):
+    from fakes import FakeHarvester
+
+    from registry.harvest import fingerprint
+
+    add_source(session)
+    harvest(session, harvest_settings, {URL: entries("a", "b")})
+    FakeHarvester.transformed.clear()
+    again = harvest(session, harvest_settings, {URL: entries("a", "b")})
+    assert again.counts == {"unchanged": 2} and FakeHarvester.transformed == []
+
+    # New mapping code (a harvester, schema or vocabulary change): everything is mapped again.
+    monkeypatch.setattr(fingerprint, "mapping_fingerprint", lambda: "another version")
+    remapped = harvest(session, harvest_settings, {URL: entries("a", "b")})
+    assert remapped.counts == {"unchanged": 2} and FakeHarvester.transformed == ["a", "b"]
+
+
 def test_one_bad_item_never_aborts_the_run(session, harvest_settings):
     add_source(session)
     listing = [*entries("a"), {"guid": "b", "title": "B", "fail": "no title field"}, *entries("c")]
