@@ -117,3 +117,44 @@ def test_harvest_api(fake_source, client):
     ]
     assert client.get("/api/harvest/runs/9999").status_code == 404
     assert client.get(f"/api/harvest/runs/{run_id}", params={"state": "lost"}).status_code == 422
+
+
+def test_record_writes_a_snapshot_from_a_live_source(tmp_path, database_url, monkeypatch):
+    """--record harvests a real HTTP server (on 127.0.0.1) and the snapshot replays the same."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = json.dumps([{"guid": "live", "title": "Fire and rescue workforce"}]).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/items.json" else 404)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setitem(harvesters.HARVESTERS, "fake", "fakes:FakeHarvester")
+        url = f"http://127.0.0.1:{server.server_address[1]}/items.json"
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            f'[[source]]\nname = "local"\nkind = "fake"\nurl = "{url}"\n', encoding="utf-8"
+        )
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        monkeypatch.setenv("REGISTRY_SOURCES_FILE", str(sources))
+        monkeypatch.setenv("REGISTRY_SNAPSHOTS_DIR", str(tmp_path / "snapshots"))
+        recorded = runner.invoke(app, ["harvest", "run", "local", "--record"])
+        assert recorded.exit_code == 0, recorded.output
+        assert "local: succeeded 1 added" in recorded.stderr
+    finally:
+        server.shutdown()
+    index = json.loads((tmp_path / "snapshots" / "local" / "index.json").read_text())
+    assert [r["url"] for r in index["responses"]] == [url]
+    replayed = runner.invoke(app, ["harvest", "run", "local", "--snapshots"])
+    assert replayed.exit_code == 0 and "local: succeeded 1 unchanged" in replayed.stderr
