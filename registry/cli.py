@@ -96,22 +96,78 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="jsonl (reads back with `registry load`), ttl, nt, jsonld, rdf."
+        ),
+    ] = "jsonl",
+    profile: Annotated[str, typer.Option(help="DCAT profile: dcat-ap-3 or dcat-ap-2.")] = (
+        "dcat-ap-3"
+    ),
 ) -> None:
-    """Write every record as JSON Lines that ``registry load`` reads back."""
+    """Write every record: JSON Lines, or the whole DCAT catalogue streamed record by record."""
     from sqlmodel import Session
 
-    from registry.loading import export_lines
+    from registry.catalog_dump import dump_lines
+    from schemas.dcat import FORMATS, PROFILES
 
-    engine = make_engine(_settings())
+    if fmt not in ("jsonl", *FORMATS) or profile not in PROFILES:
+        typer.echo(
+            f"error: formats are jsonl, {', '.join(FORMATS)}; profiles {', '.join(PROFILES)}",
+            err=True,
+        )
+        raise typer.Exit(2)
+    settings = _settings()
+    engine = make_engine(settings)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         with Session(engine) as session:
-            for line in export_lines(session=session):
-                out.write(line + "\n")
+            for chunk in dump_lines(session=session, settings=settings, fmt=fmt, profile=profile):
+                out.write(chunk)
     finally:
         if output:
             out.close()
         engine.dispose()
+
+
+@app.command()
+def validate(
+    profile: Annotated[str, typer.Option(help="dcat-ap-3 or dcat-ap-2.")] = "dcat-ap-3",
+    shapes: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the DCAT-AP SHACL shapes (3.0.0/, 2.1.1/); else DCAT_AP_SHAPES."
+        ),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Validate only the first N records.")] = None,
+    recommended: Annotated[
+        bool, typer.Option(help="Also report missing recommended properties, as warnings.")
+    ] = False,
+) -> None:
+    """Check the catalogue against the official DCAT-AP SHACL shapes; exits 1 on violations."""
+    from sqlmodel import Session
+
+    from registry.catalog_dump import catalogue_graph
+    from schemas.dcat.validate import validate as shacl
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        with Session(engine) as session:
+            graph = catalogue_graph(
+                session=session, settings=settings, profile=profile, limit=limit
+            )
+        report = shacl(graph, profile=profile, shapes=shapes, recommended=recommended)
+    except (FileNotFoundError, ImportError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"{len(graph)} triples checked against the {profile} shapes")
+    typer.echo(report.text())
+    if not report.conforms:
+        raise typer.Exit(1)
 
 
 @app.command()

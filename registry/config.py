@@ -30,6 +30,16 @@ class Settings(BaseSettings):
         default="Leadership Data Registry",
         description="Name of the registry shown in pages, the API and the catalogue.",
     )
+    description: str = Field(
+        default="Every known dataset about the people who lead UK public services: the civil "
+        "service, the NHS, councils, police, fire, schools, universities, the armed forces, the "
+        "judiciary, arm's-length bodies and the devolved governments.",
+        description="What the registry holds, shown in the catalogue feed and pages.",
+    )
+    publisher_name: str = Field(
+        default="Leadership Data Registry",
+        description="Who publishes the catalogue (the feed's dct:publisher).",
+    )
     page_size: int = Field(default=20, ge=1, le=1000, description="Default results per page.")
     page_size_max: int = Field(
         default=100, ge=1, le=10_000, description="Largest page a client may ask for."

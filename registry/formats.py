@@ -10,7 +10,19 @@ FORMATS: dict[str, str] = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "html": "text/html; charset=utf-8",
+    "ttl": "text/turtle; charset=utf-8",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
 }
+# Other names clients use for the same media types.
+ALIASES: dict[str, str] = {
+    "application/x-turtle": "ttl",
+    "application/xml": "rdf",
+    "text/xml": "rdf",
+    "text/plain": "nt",
+}
+RDF = ("ttl", "jsonld", "rdf", "nt")  # Turtle first: the answer to */* and to no Accept
 
 
 def media_type(fmt: str) -> str:
@@ -49,6 +61,9 @@ def choose(
     for media_range, _quality in parse_accept(accept):
         if media_range in ("*/*", ""):
             return offered[0]
+        alias = ALIASES.get(media_range)
+        if alias in offered:
+            return alias
         for fmt in offered:
             full = FORMATS[fmt].split(";")[0]
             if media_range == full or (

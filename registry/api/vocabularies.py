@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
+from rdflib import Graph, URIRef
 
 import vocab
 from registry.api.deps import SettingsDep
-from registry.errors import NotFound
+from registry.errors import NotAcceptable, NotFound
+from registry.formats import FORMATS, RDF, choose
+from schemas.dcat import concept_scheme_graph
 
 router = APIRouter(tags=["vocabularies"])
 
@@ -99,15 +103,68 @@ def get_scheme(scheme: str, settings: SettingsDep) -> SchemeOut:
     return scheme_out(scheme, settings.base_uri)
 
 
-@router.get("/vocab/{scheme}", response_model=SchemeOut, summary="A scheme's URI")
-def resolve_scheme(scheme: str, settings: SettingsDep) -> SchemeOut:
-    return scheme_out(scheme, settings.base_uri)
+OFFERED = ("json", *RDF)  # JSON unless RDF is asked for
 
 
-@router.get("/vocab/{scheme}/{notation}", response_model=ConceptOut, summary="A concept's URI")
-def resolve_concept(scheme: str, notation: str, settings: SettingsDep) -> ConceptOut:
+def _rdf(graph: Graph, fmt: str) -> Response:
+    names = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
+    return Response(
+        graph.serialize(format=names[fmt]), media_type=FORMATS[fmt], headers={"Vary": "Accept"}
+    )
+
+
+def _choose(request: Request, extension: str | None, offered: tuple[str, ...]) -> str:
+    fmt = choose(
+        f=request.query_params.get("f"),
+        extension=extension,
+        accept=request.headers.get("accept"),
+        offered=offered,
+    )
+    if fmt is None:
+        raise NotAcceptable(f"formats: {', '.join(offered)}")
+    return fmt
+
+
+@router.get("/vocab/{scheme}.{extension}", summary="A scheme as SKOS RDF")
+def scheme_as(scheme: str, extension: str, settings: SettingsDep, request: Request) -> Response:
+    """The whole scheme as SKOS in Turtle, JSON-LD, RDF/XML or N-Triples."""
+    _scheme(scheme)
+    fmt = _choose(request, extension, RDF)
+    return _rdf(concept_scheme_graph(scheme, base_uri=settings.base_uri), fmt)
+
+
+@router.get(
+    "/vocab/{scheme}",
+    response_model=SchemeOut,
+    summary="A scheme's URI",
+    responses={200: {"content": {"text/turtle": {}}}},
+)
+def resolve_scheme(scheme: str, settings: SettingsDep, request: Request) -> Any:
+    """JSON by default; SKOS RDF when ``Accept`` or ``?f=`` asks for it."""
+    out = scheme_out(scheme, settings.base_uri)
+    fmt = _choose(request, None, OFFERED)
+    if fmt == "json":
+        return out
+    return _rdf(concept_scheme_graph(scheme, base_uri=settings.base_uri), fmt)
+
+
+@router.get(
+    "/vocab/{scheme}/{notation}",
+    response_model=ConceptOut,
+    summary="A concept's URI",
+    responses={200: {"content": {"text/turtle": {}}}},
+)
+def resolve_concept(scheme: str, notation: str, settings: SettingsDep, request: Request) -> Any:
     """Concept URIs resolve here, so every URI the registry publishes can be looked up."""
     concept = _scheme(scheme).get(notation)
     if concept is None:
         raise NotFound(f"no concept {notation!r} in the {scheme} vocabulary")
-    return _concept(concept, settings.base_uri)
+    fmt = _choose(request, None, OFFERED)
+    if fmt == "json":
+        return _concept(concept, settings.base_uri)
+    whole = concept_scheme_graph(scheme, base_uri=settings.base_uri)
+    subject = URIRef(concept.uri(settings.base_uri))
+    graph = Graph(namespace_manager=whole.namespace_manager)
+    for triple in whole.triples((subject, None, None)):
+        graph.add(triple)
+    return _rdf(graph, fmt)

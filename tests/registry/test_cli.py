@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -162,3 +163,42 @@ def test_classify_reads_json_lines_and_writes_concepts():
     assert {"executive", "senior-manager"} <= set(first["grades"])
     assert second["grades"] == ["executive"]
     assert third["error"].startswith("line 3")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")]
+)
+def test_export_streams_the_dcat_catalogue(env, tmp_path, fmt, parser):
+    from rdflib import Graph
+    from rdflib.namespace import DCAT, RDF
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(hundred_lines_three_bad()[:8]) + "\n", encoding="utf-8")
+    runner.invoke(app, ["load", str(source)])
+    out = tmp_path / f"catalogue.{fmt}"
+    result = runner.invoke(app, ["export", "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out, format=parser)
+    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 7
+    assert len(set(graph.subjects(RDF.type, DCAT.Catalog))) == 1
+
+
+def test_export_refuses_unknown_formats(env):
+    result = runner.invoke(app, ["export", "--format", "xlsx"])
+    assert result.exit_code == 2 and "formats are jsonl" in result.stderr
+
+
+SHAPES = Path(__file__).resolve().parents[2].parent / "shared" / "dcat-ap"
+
+
+@pytest.mark.skipif(not SHAPES.is_dir(), reason="the DCAT-AP shapes in ../shared are not here")
+def test_validate_reports_conformance(env, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(hundred_lines_three_bad()[:4]) + "\n", encoding="utf-8")
+    runner.invoke(app, ["load", str(source)])
+    result = runner.invoke(app, ["validate", "--shapes", str(SHAPES)])
+    assert result.exit_code == 0, result.output
+    assert "triples checked against the dcat-ap-3 shapes" in result.stdout
+    assert "conforms" in result.stdout
+    missing = runner.invoke(app, ["validate", "--shapes", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "no DCAT-AP SHACL shapes" in missing.stderr

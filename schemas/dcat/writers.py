@@ -1,0 +1,276 @@
+"""Streaming writers: nodes in, text out, one chunk per record, no rdflib ``Graph``.
+
+Each writer takes the chunks :func:`schemas.dcat.catalog.page_chunks` makes and yields text:
+
+* Turtle: one prefix block, then a block per subject; blank nodes inline as ``[ … ]``.
+* N-Triples: one line per triple; blank nodes labelled ``_:n1``, ``_:n2`` … per document.
+* RDF/XML: ``rdf:Description`` per subject, blank nodes as ``rdf:parseType="Resource"``.
+* JSON-LD: one top-level ``@graph`` array with a small inline ``@context`` (prefixes only,
+  never a remote context); ``<`` is written ``\\u003c`` so the text is safe inside ``<script>``.
+
+IRIs arrive checked and encoded (:func:`schemas.dcat.terms.iri`) and text arrives without the
+characters XML cannot hold, so the writers only escape what their syntax needs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from itertools import count
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C-accelerated
+from typing import Any
+
+from schemas.dcat.ns import RDF_TYPE
+from schemas.dcat.terms import Iri, Lit, Node, Term
+
+Chunks = Iterable[list[Node]]
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_XML_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;"}
+)
+
+
+class Memo(dict[Any, Any]):
+    """A dict that computes a missing value once with ``make`` (keeps the writers' per-term
+    work to one C-level lookup for predicates, types, datatypes and language tags)."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
+class Names(Memo):
+    """Prefixed names for IRIs (``None`` when no declared prefix fits)."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+        def make(iri: str) -> str | None:
+            for prefix, namespace in by_length:
+                if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
+                    return f"{prefix}:{iri[len(namespace) :]}"
+            return None
+
+        super().__init__(make)
+
+
+def language(tag: str | None) -> str | None:
+    """A well-formed BCP 47 tag, else ``None``."""
+    return tag if tag and _LANG.match(tag) else None
+
+
+def _suffix_key(obj: Lit) -> str:
+    """What follows a literal's text: its datatype IRI, else its language tag, else ``""``."""
+    return obj.datatype or obj.lang or ""
+
+
+def _string(value: str) -> str:
+    return '"' + value.translate(_STRING_ESCAPES) + '"'
+
+
+# -- Turtle --------------------------------------------------------------------------------------
+
+
+def turtle(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
+    names = Names(prefixes)
+    memo = _TurtleTerms(names)
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "\n"
+    for chunk in chunks:
+        yield "".join(
+            f"<{node.subject}> {_ttl_pairs(node.pairs, memo, _NEXT)} .\n\n" for node in chunk
+        )
+
+
+_NEXT = " ;\n    "
+
+
+class _TurtleTerms:
+    def __init__(self, names: Names) -> None:
+        self.predicate = Memo(lambda p: "a " if p == RDF_TYPE else (names[p] or f"<{p}>") + " ")
+        self.type = Memo(lambda t: names[t] or f"<{t}>")
+        self.suffix = Memo(_ttl_suffix(names))
+
+
+def _ttl_suffix(names: Names) -> Callable[[str], str]:
+    def make(key: str) -> str:
+        if ":" in key:  # a datatype IRI
+            return "^^" + (names[key] or f"<{key}>")
+        tag = language(key)
+        return f"@{tag}" if tag else ""
+
+    return make
+
+
+def _ttl_pairs(pairs: list[tuple[str, Term]], memo: _TurtleTerms, joiner: str) -> str:
+    """``p o1, o2 ; q o3``: consecutive pairs with one predicate share it (the producer
+    writes a field's values together; a repeated predicate elsewhere is still valid)."""
+    parts: list[str] = []
+    append = parts.append
+    last = None
+    for predicate, obj in pairs:
+        if predicate == last:
+            append(", ")
+        else:
+            if last is not None:
+                append(joiner)
+            append(memo.predicate[predicate])
+            last = predicate
+        if isinstance(obj, Iri):
+            append(memo.type[obj] if predicate == RDF_TYPE else f"<{obj}>")
+        elif isinstance(obj, Lit):
+            append(_string(obj.value) + memo.suffix[_suffix_key(obj)])
+        else:
+            append(f"[ {_ttl_pairs(obj.pairs, memo, ' ; ')} ]")
+    return "".join(parts)
+
+
+# -- N-Triples ----------------------------------------------------------------------------------
+
+
+def ntriples(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:  # noqa: ARG001
+    labels = count(1)
+    predicates = Memo(lambda p: f" <{p}> ")
+    suffixes = Memo(_nt_suffix)
+    for chunk in chunks:
+        lines: list[str] = []
+        for node in chunk:
+            _nt_node(f"<{node.subject}>", node, lines, (labels, predicates, suffixes))
+        yield "".join(lines)
+
+
+def _nt_suffix(key: str) -> str:
+    if ":" in key:
+        return f"^^<{key}>"
+    tag = language(key)
+    return f"@{tag}" if tag else ""
+
+
+def _nt_node(subject: str, node: Node, lines: list[str], memos: tuple[Any, Memo, Memo]) -> None:
+    labels, predicates, suffixes = memos
+    append = lines.append
+    for predicate, obj in node.pairs:
+        if isinstance(obj, Iri):
+            text = f"<{obj}>"
+        elif isinstance(obj, Lit):
+            text = _string(obj.value) + suffixes[_suffix_key(obj)]
+        else:
+            text = f"_:n{next(labels)}"
+            _nt_node(text, obj, lines, memos)
+        append(subject + predicates[predicate] + text + " .\n")
+
+
+# -- RDF/XML --------------------------------------------------------------------------------------
+
+
+def rdfxml(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
+    names = Names(prefixes)
+    tags = Memo(lambda p: _xml_tag(names, p))
+    attributes = Memo(_xml_attribute)
+    spaces = "".join(f'\n    xmlns:{p}="{ns.translate(_XML_ATTR)}"' for p, ns in prefixes.items())
+    yield f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{spaces}>\n'
+    for chunk in chunks:
+        parts: list[str] = []
+        for node in chunk:
+            about = (node.subject or "").translate(_XML_ATTR)
+            parts.append(f'  <rdf:Description rdf:about="{about}">\n')
+            _xml_pairs(node.pairs, (tags, attributes), parts, "    ")
+            parts.append("  </rdf:Description>\n")
+        yield "".join(parts)
+    yield "</rdf:RDF>\n"
+
+
+def _xml_tag(names: Names, predicate: str) -> tuple[str, str]:
+    """The element name of a predicate, and the namespace declaration it needs (a predicate
+    outside the declared prefixes declares its own on the element)."""
+    name = names[predicate]
+    if name is not None:
+        return name, ""
+    split = max(predicate.rfind("#"), predicate.rfind("/")) + 1
+    return f"ns0:{predicate[split:]}", f' xmlns:ns0="{predicate[:split].translate(_XML_ATTR)}"'
+
+
+def _xml_attribute(key: str) -> str:
+    if ":" in key:
+        return f' rdf:datatype="{key.translate(_XML_ATTR)}"'
+    tag = language(key)
+    return f' xml:lang="{tag}"' if tag else ""
+
+
+def _xml_pairs(
+    pairs: list[tuple[str, Term]], memos: tuple[Memo, Memo], parts: list[str], pad: str
+) -> None:
+    tags, attributes = memos
+    append = parts.append
+    for predicate, obj in pairs:
+        tag, declare = tags[predicate]
+        if isinstance(obj, Iri):
+            append(f'{pad}<{tag}{declare} rdf:resource="{obj.translate(_XML_ATTR)}"/>\n')
+        elif isinstance(obj, Lit):
+            attribute = attributes[_suffix_key(obj)]
+            text = obj.value.translate(_XML_TEXT)
+            append(f"{pad}<{tag}{declare}{attribute}>{text}</{tag}>\n")
+        else:
+            append(f'{pad}<{tag}{declare} rdf:parseType="Resource">\n')
+            _xml_pairs(obj.pairs, memos, parts, pad + "  ")
+            append(f"{pad}</{tag}>\n")
+
+
+# -- JSON-LD ------------------------------------------------------------------------------------
+
+
+def jsonld(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
+    names = Names(prefixes)
+    keys = Memo(lambda p: _json(names[p] or p))
+    types = Memo(lambda t: _json(names[t] or t))
+    suffixes = Memo(lambda key: _json_suffix(names, key))
+    head = json.dumps({"@context": prefixes}, ensure_ascii=False, indent=1)[:-2]
+    yield head + ',\n "@graph": [\n'
+    separator = "  "
+    for chunk in chunks:
+        parts = []
+        for node in chunk:
+            parts.append(separator + _json_node(node, (keys, types, suffixes)))
+            separator = ",\n  "
+        yield "".join(parts).replace("<", "\\u003c")
+    yield "\n ]\n}\n"
+
+
+def _json_suffix(names: Names, key: str) -> str:
+    if ":" in key:
+        return ',"@type":' + _json(names[key] or key) + "}"
+    tag = language(key)
+    return f',"@language":"{tag}"}}' if tag else "}"
+
+
+def _json_node(node: Node, memos: tuple[Memo, Memo, Memo]) -> str:
+    """One node object, written directly (values grouped by predicate into arrays)."""
+    keys, types, suffixes = memos
+    groups: dict[str, list[str]] = {}
+    for predicate, obj in node.pairs:
+        if isinstance(obj, Iri):
+            if predicate == RDF_TYPE:
+                groups.setdefault('"@type"', []).append(types[obj])
+                continue
+            value = '{"@id":' + _json(obj) + "}"
+        elif isinstance(obj, Lit):
+            value = '{"@value":' + _json(obj.value) + suffixes[_suffix_key(obj)]
+        else:
+            value = _json_node(obj, memos)
+        groups.setdefault(keys[predicate], []).append(value)
+    members = [f'"@id":{_json(node.subject)}'] if node.subject else []
+    members += [f"{key}:[{','.join(values)}]" for key, values in groups.items()]
+    return "{" + ",".join(members) + "}"
+
+
+_json = encode_basestring  # a JSON string literal (C-accelerated), non-ASCII kept as is
+
+Writer = Callable[[Chunks, dict[str, str]], Iterator[str]]
+WRITERS: dict[str, Writer] = {"ttl": turtle, "nt": ntriples, "rdf": rdfxml, "jsonld": jsonld}
