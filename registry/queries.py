@@ -8,28 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 import vocab
 from registry.errors import NotFound, UnknownFilter
+from registry.records import public_datasets
 from registry.search import FACETS, Search, SearchQuery, SearchResult
 from schemas import (
-    ContactPointPublic,
-    Coverage,
-    CoveragePublic,
     Dataset,
     DatasetPublic,
     DatasetSummary,
-    Distribution,
-    DistributionPublic,
     Organisation,
     OrganisationPublic,
     OrganisationRef,
 )
 
 COVERAGE_SCHEMES = ("sector", "grade", "attribute")
+DATASET = Dataset.__table__
 
 
 @dataclass(frozen=True)
@@ -57,100 +55,94 @@ class SearchPage:
 
 
 def get_dataset(*, session: Session, dataset_id: str, base_uri: str) -> DatasetPublic:
-    row = session.execute(select(Dataset).where(Dataset.id == dataset_id)).scalars().first()
-    if row is None:
+    found = public_datasets(session=session, base_uri=base_uri, ids=[dataset_id])
+    if not found:
         raise NotFound(f"no dataset with id {dataset_id!r}")
-    distributions = session.execute(
-        select(Distribution)
-        .where(Distribution.dataset_id == dataset_id)
-        .order_by(Distribution.position)
-    ).scalars()
-    coverage = session.execute(
-        select(Coverage).where(Coverage.dataset_id == dataset_id).order_by(Coverage.id)
-    ).scalars()
-    publisher = session.get(Organisation, row.publisher_id) if row.publisher_id else None
-    return DatasetPublic.model_validate(
-        {
-            **row.model_dump(),
-            "licence_label": _label("licence", row.licence),
-            "publisher": OrganisationRef(id=publisher.id, name=publisher.name)
-            if publisher
-            else None,
-            "contact_point": ContactPointPublic(**row.contact_point) if row.contact_point else None,
-            "distributions": [
-                DistributionPublic.model_validate(
-                    {**d.model_dump(), "format_label": _label("format", d.format)}
-                )
-                for d in distributions
-            ],
-            "coverage": [coverage_public(c, base_uri) for c in coverage],
-        }
-    )
-
-
-def coverage_public(statement: Coverage, base_uri: str) -> CoveragePublic:
-    concept = vocab.load(statement.scheme).get(statement.concept)
-    return CoveragePublic(
-        scheme=statement.scheme,
-        concept=statement.concept,
-        label=concept.pref_label if concept else statement.concept,
-        uri=concept.uri(base_uri) if concept else "",
-        provenance=statement.provenance,
-        note=statement.note,
-    )
+    return found[0]
 
 
 def summaries(*, session: Session, pks: Sequence[int]) -> list[DatasetSummary]:
-    """Search-hit summaries for these pks, in the order given."""
+    """Search-hit summaries for these pks, in the order given.
+
+    Every search request builds one page of these, so they are read with two plain SQL
+    statements on the driver's cursor (the dataset rows with their publisher's name; then
+    coverage and formats together): ORM entities, with every JSON column decoded, cost more
+    than the search itself.
+    """
     if not pks:
         return []
-    rows = {r.pk: r for r in session.execute(select(Dataset).where(Dataset.pk.in_(pks))).scalars()}
-    ids = [r.id for r in rows.values()]
-    names = dict(
-        session.execute(
-            select(Organisation.id, Organisation.name).where(
-                Organisation.id.in_({r.publisher_id for r in rows.values() if r.publisher_id})
-            )
-        ).all()
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    to_datetime = DATASET.c.modified.type.dialect_impl(conn.dialect).result_processor(
+        conn.dialect, None
     )
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT d.pk, d.id, d.title, d.description, d.publisher_id, o.name, d.licence, "
+            "d.modified, d.status FROM dataset AS d "
+            "LEFT JOIN organisation AS o ON o.id = d.publisher_id "
+            f"WHERE d.pk IN ({', '.join([mark] * len(pks))})",
+            tuple(pks),
+        )
+        rows = {row[0]: row for row in cursor.fetchall()}
+        if not rows:
+            return []
+        ids = tuple(row[1] for row in rows.values())
+        marks = ", ".join([mark] * len(ids))
+        # Coverage in statement order, then formats in distribution order.
+        cursor.execute(
+            "SELECT 0, dataset_id, scheme, concept, id FROM coverage "
+            f"WHERE dataset_id IN ({marks}) "
+            "UNION ALL SELECT 1, dataset_id, NULL, format, position FROM distribution "
+            f"WHERE dataset_id IN ({marks}) AND format IS NOT NULL ORDER BY 1, 5",
+            ids + ids,
+        )
+        children = cursor.fetchall()
+    finally:
+        cursor.close()
     coverage: dict[str, dict[str, list[str]]] = {}
-    for dataset_id, scheme, concept in session.execute(
-        select(Coverage.dataset_id, Coverage.scheme, Coverage.concept)
-        .where(Coverage.dataset_id.in_(ids))
-        .order_by(Coverage.id)
-    ):
-        found = coverage.setdefault(dataset_id, {}).setdefault(scheme, [])
+    formats: dict[str, list[str]] = {}
+    for kind, dataset_id, scheme, concept, _ in children:
+        found = (
+            coverage.setdefault(dataset_id, {}).setdefault(scheme, [])
+            if kind == 0
+            else formats.setdefault(dataset_id, [])
+        )
         if concept not in found:
             found.append(concept)
-    formats: dict[str, list[str]] = {}
-    for dataset_id, fmt in session.execute(
-        select(Distribution.dataset_id, Distribution.format)
-        .where(Distribution.dataset_id.in_(ids), Distribution.format.is_not(None))
-        .order_by(Distribution.position)
-    ):
-        if fmt not in formats.setdefault(dataset_id, []):
-            formats[dataset_id].append(fmt)
     out = []
     for pk in pks:
         row = rows.get(pk)
         if row is None:
             continue
-        cov = coverage.get(row.id, {})
+        (
+            _,
+            dataset_id,
+            title,
+            description,
+            publisher_id,
+            publisher_name,
+            licence,
+            modified,
+            status,
+        ) = row
+        cov = coverage.get(dataset_id, {})
         out.append(
             DatasetSummary(
-                id=row.id,
-                title=row.title,
-                description=row.description,
-                publisher=OrganisationRef(id=row.publisher_id, name=names[row.publisher_id])
-                if row.publisher_id in names
+                id=dataset_id,
+                title=title,
+                description=description,
+                publisher=OrganisationRef(id=publisher_id, name=publisher_name)
+                if publisher_name is not None
                 else None,
-                licence=row.licence,
-                modified=row.modified,
-                status=row.status,
+                licence=licence,
+                modified=to_datetime(modified) if to_datetime else modified,
+                status=status,
                 sectors=cov.get("sector", []),
                 grades=cov.get("grade", []),
                 attributes=cov.get("attribute", []),
-                formats=formats.get(row.id, []),
+                formats=formats.get(dataset_id, []),
             )
         )
     return out
@@ -229,12 +221,14 @@ def _facet_label(facet: str, value: str, publisher_names: dict[str, str]) -> str
     if facet == "publisher":
         return publisher_names.get(value, value)
     scheme = FACETS.get(facet)
-    return _label(scheme, value) or value if scheme else value
+    return _concept_label(scheme, value) if scheme else value
 
 
-def _label(scheme: str, notation: str | None) -> str | None:
-    if not notation:
-        return None
+@lru_cache(maxsize=8192)
+def _concept_label(scheme: str, notation: str) -> str:
+    """A notation's label, else the notation: ``_label(scheme, notation) or notation``, cached
+    (every search labels hundreds of facet values; vocabularies are loaded once and never
+    change)."""
     concept = vocab.load(scheme).get(notation)
     return concept.pref_label if concept else notation
 

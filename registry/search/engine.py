@@ -6,13 +6,14 @@ database and refreshes it when the database's ``search`` counter has moved.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, text
 
-from registry.search.facets import FACETS, FacetIndex, bits_from, has, members, pks_of
+from registry.search.facets import FacetIndex, has, members
 from registry.search.postgres_fts import PostgresTextIndex
 from registry.search.sqlite_fts import SqliteTextIndex
 from registry.search.text import Term, TextIndex, parse_query
@@ -74,19 +75,70 @@ class Search:
         terms = query.terms
         sort = query.sort if (query.sort != "relevance" or terms) else "modified"
         wanted = query.page * query.size
-        if terms and sort == "relevance":
-            ranked = list(self.text.ranked(conn, terms))
-            hits = bits_from(ranked) & allowed
-            table = members(hits)
-            page_pks = _first(ranked, table, wanted)
+        if terms:
+            matched, n_matched = self.text.match_bits(conn, terms)
+            hits = matched & allowed
         else:
-            hits = allowed & bits_from(self.text.matches(conn, terms)) if terms else allowed
-            page_pks = _ordered_page(index.orders[sort], index.positions[sort], hits, wanted)
-        counts = {facet: index.counts(facet, hits) for facet in FACETS}
+            hits, n_matched = allowed, 0
+        whole = query.status if not terms and not query.filters else None
+        counts = index.all_counts(hits, whole)
+        if terms and sort == "relevance":
+            required = [("status", query.status)] if query.status != "all" else []
+            required += [
+                (facet, value) for facet, values in query.filters.items() for value in values
+            ]
+            page_pks = self._ranked_page(conn, terms, hits, n_matched, wanted, required)
+        else:
+            page_pks = index.first_in_order(sort, hits, wanted)
         start = (query.page - 1) * query.size
         return SearchResult(
             total=hits.bit_count(), pks=page_pks[start:wanted], counts=counts, sort=sort
         )
+
+    def _ranked_page(
+        self,
+        conn: Connection,
+        terms: list[Term],
+        hits: int,
+        n_matched: int,
+        wanted: int,
+        required: list[tuple[str, str]],
+    ) -> list[int]:
+        """The first ``wanted`` hits by relevance.
+
+        Ranking is what costs (bm25 or ts_rank_cd of every ranked match, whatever the LIMIT),
+        so the match set comes unranked and only the best matches are fetched ranked:
+
+        * every match is a hit: the first ``wanted``;
+        * most are: as many as should hold ``wanted`` hits;
+        * else the index itself keeps only the hits (or the matches with the ``required``
+          facet values: the status and the filters), so the others are never ranked;
+        * and if a try came up short (the index changed in between), every match.
+
+        Whatever the index returns is checked against ``hits``.
+        """
+        count = hits.bit_count()
+        if not count:
+            return []
+        want = min(wanted, count)
+        table = members(hits)
+        if count == n_matched:
+            tries: list[tuple[int | None, bool]] = [(want, False)]
+        elif count * 2 >= n_matched:
+            tries = [(int(want * n_matched / count * 1.25) + 16, False)]
+        else:
+            tries = [(want, True)]
+        tries.append((None, False))
+        for limit, filtered in tries:
+            ranked = (
+                self.text.top(conn, terms, limit, required, table)
+                if filtered
+                else self.text.top(conn, terms, limit)
+            )
+            page = _first(ranked, table, want)
+            if len(page) == want:
+                break
+        return page
 
     @staticmethod
     def _allowed(index: FacetIndex, query: SearchQuery) -> int:
@@ -110,55 +162,53 @@ def _first(ranked: Sequence[int], table: bytes, wanted: int) -> list[int]:
     return out
 
 
-def _ordered_page(
-    order: Sequence[int], positions: dict[int, int], hits: int, wanted: int
-) -> list[int]:
-    """The first ``wanted`` hits in ``order``: scan it when hits are dense, else sort the hits."""
-    count = hits.bit_count()
-    if not count:
-        return []
-    expected_scan = wanted * len(order) / count
-    if expected_scan < count:
-        return _first(order, members(hits), wanted)
-    pks = pks_of(hits)
-    pks.sort(key=lambda pk: positions.get(pk, len(order)))
-    return pks[:wanted]
-
-
 def current_generation(conn: Connection) -> int:
-    row = conn.execute(text("SELECT value FROM registry_state WHERE name = 'search'")).first()
+    """The ``search`` counter; asked on every request, so straight from the driver's cursor."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute("SELECT value FROM registry_state WHERE name = 'search'")
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
     return int(row[0]) if row else 0
 
 
 def build_index(conn: Connection, generation: int) -> FacetIndex:
-    """Read every facet row and sort key into memory: one pass over ``dataset_facet``."""
-    grouped: dict[str, dict[str, list[int]]] = {}
-    for facet, value, pk in conn.execute(
-        text("SELECT facet, value, dataset_pk FROM dataset_facet")
+    """Read every facet value's datasets and the sort orders into memory.
+
+    Each (facet, value) comes back as one row with its pks joined into a string (parsed as
+    JSON, in C): a few hundred rows rather than millions.
+    """
+    joined = (
+        "group_concat(dataset_pk)"
+        if conn.dialect.name == "sqlite"
+        else "string_agg(CAST(dataset_pk AS text), ',')"
+    )
+    values: dict[str, dict[str, list[int]]] = {}
+    for facet, value, pks in conn.execute(
+        text(f"SELECT facet, value, {joined} FROM dataset_facet GROUP BY facet, value")
     ):
-        grouped.setdefault(facet, {}).setdefault(value, []).append(pk)
-    bits = {
-        facet: {value: bits_from(pks) for value, pks in values.items()}
-        for facet, values in grouped.items()
-    }
-    by_modified = [
-        row[0]
-        for row in conn.execute(
-            text(
-                "SELECT pk FROM dataset ORDER BY CASE WHEN modified IS NULL THEN 1 ELSE 0 END, "
-                "modified DESC, id"
-            )
-        )
-    ]
-    by_title = [
-        row[0] for row in conn.execute(text("SELECT pk FROM dataset ORDER BY lower(title), id"))
-    ]
-    orders = {"modified": by_modified, "title": by_title}
+        values.setdefault(facet, {})[value] = json.loads(f"[{pks}]")
+    by_modified = _pk_column(
+        conn,
+        "SELECT pk FROM dataset ORDER BY CASE WHEN modified IS NULL THEN 1 ELSE 0 END, "
+        "modified DESC, id",
+    )
+    by_title = _pk_column(conn, "SELECT pk FROM dataset ORDER BY lower(title), id")
     names = dict(conn.execute(text("SELECT id, name FROM organisation")).all())
-    return FacetIndex(
-        generation=generation,
-        bits=bits,
-        orders=orders,
-        positions={key: {pk: i for i, pk in enumerate(order)} for key, order in orders.items()},
+    return FacetIndex.build(
+        generation,
+        values,
+        orders={"modified": by_modified, "title": by_title},
         publisher_names={str(k): str(v) for k, v in names.items()},
     )
+
+
+def _pk_column(conn: Connection, sql: str) -> list[int]:
+    """One integer column of a query, straight from the driver's cursor."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()

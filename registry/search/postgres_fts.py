@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, text
 
@@ -42,24 +43,47 @@ def tsquery(terms: list[Term]) -> tuple[str, dict[str, str]]:
 
 class PostgresTextIndex(TextIndex):
     def matches(self, conn: Connection, terms: list[Term]) -> list[int]:
+        # One row with every pk in a JSON array: thousands of result rows cost more.
         expression, params = tsquery(terms)
-        rows = conn.execute(
-            text(f"SELECT pk FROM dataset_fts WHERE document @@ ({expression})"), params
-        )
-        return [row[0] for row in rows]
-
-    def ranked(self, conn: Connection, terms: list[Term]) -> Iterator[int]:
-        expression, params = tsquery(terms)
-        rows = conn.execute(
+        joined = conn.execute(
             text(
-                f"SELECT pk FROM dataset_fts CROSS JOIN (SELECT {expression} AS query) AS q "
-                "WHERE document @@ q.query "
-                "ORDER BY ts_rank_cd(document, q.query) DESC, pk"
+                "SELECT '[' || string_agg(CAST(pk AS text), ',') || ']' FROM dataset_fts "
+                f"WHERE document @@ ({expression})"
             ),
             params,
+        ).scalar()
+        return json.loads(joined) if joined else []
+
+    def ranked(self, conn: Connection, terms: list[Term]) -> Iterator[int]:
+        yield from self.top(conn, terms, None)
+
+    def top(
+        self,
+        conn: Connection,
+        terms: list[Term],
+        limit: int | None,
+        required: Sequence[tuple[str, str]] = (),
+        only: bytes | None = None,
+    ) -> list[int]:
+        # The required facet values as semi-joins; ``only`` cannot be sent to the server.
+        del only
+        expression, params = tsquery(terms)
+        values: dict[str, object] = dict(params)
+        where = ""
+        for i, (facet, value) in enumerate(required):
+            where += (
+                f" AND EXISTS (SELECT 1 FROM dataset_facet WHERE facet = :rf{i}"
+                f" AND value = :rv{i} AND dataset_pk = dataset_fts.pk)"
+            )
+            values[f"rf{i}"], values[f"rv{i}"] = facet, value
+        sql = (
+            f"SELECT pk FROM dataset_fts CROSS JOIN (SELECT {expression} AS query) AS q "
+            f"WHERE document @@ q.query{where} ORDER BY ts_rank_cd(document, q.query) DESC, pk"
         )
-        for row in rows:
-            yield row[0]
+        if limit is not None:
+            sql += " LIMIT :limit"
+            values["limit"] = limit
+        return [row[0] for row in conn.execute(text(sql), values)]
 
     def put(self, conn: Connection, documents: Iterable[TextDocument]) -> None:
         docs = [

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, text
 
@@ -17,6 +18,11 @@ CREATE = (
 )
 
 
+BM25 = f"bm25(dataset_fts, {', '.join(str(w) for w in WEIGHTS)})"
+KEEP = "ldr_search_keep"
+MATCHES = "SELECT '[' || group_concat(rowid) || ']' FROM dataset_fts WHERE dataset_fts MATCH ?"
+
+
 def fts5_query(terms: list[Term]) -> str:
     """Terms as an FTS5 expression: each word quoted (so it is never syntax), all required."""
     parts = []
@@ -28,21 +34,48 @@ def fts5_query(terms: list[Term]) -> str:
 
 
 class SqliteTextIndex(TextIndex):
+    """Queries go straight to the driver's cursor: a common word matches a third of the
+    catalogue, and SQLAlchemy's result rows cost more than FTS5 takes to find them."""
+
     def matches(self, conn: Connection, terms: list[Term]) -> list[int]:
-        rows = conn.exec_driver_sql(
-            "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH ?", (fts5_query(terms),)
-        )
-        return [row[0] for row in rows]
+        return _pks(conn, MATCHES, (fts5_query(terms),))
 
     def ranked(self, conn: Connection, terms: list[Term]) -> Iterator[int]:
-        weights = ", ".join(str(w) for w in WEIGHTS)
-        rows = conn.exec_driver_sql(
-            f"SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH ? "
-            f"ORDER BY bm25(dataset_fts, {weights}), rowid",
-            (fts5_query(terms),),
-        )
-        for row in rows:
-            yield row[0]
+        yield from self.top(conn, terms, None)
+
+    def top(
+        self,
+        conn: Connection,
+        terms: list[Term],
+        limit: int | None,
+        required: Sequence[tuple[str, str]] = (),
+        only: bytes | None = None,
+    ) -> list[int]:
+        # bm25 is computed for every match that passes the WHERE clause; LIMIT keeps a heap.
+        # ``only`` (the hits, as a bitset table) is tested by a Python function: cheaper per
+        # match than bm25 or than looking the facet values up (``required`` is implied by it).
+        del required
+        sql = "SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH ?"
+        params: tuple[object, ...] = (fts5_query(terms),)
+        if only is not None:
+            sql += f" AND {KEEP}(rowid)"
+        sql += f" ORDER BY {BM25}, rowid"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        if only is None:
+            return [row[0] for row in _rows(conn, sql, params)]
+        driver = conn.connection.driver_connection
+        size = len(only)
+
+        def keep(pk: int) -> bool:
+            return (pk >> 3) < size and bool(only[pk >> 3] >> (pk & 7) & 1)
+
+        driver.create_function(KEEP, 1, keep, deterministic=True)
+        try:
+            return [row[0] for row in _rows(conn, sql, params)]
+        finally:
+            driver.create_function(KEEP, 1, None)
 
     def put(self, conn: Connection, documents: Iterable[TextDocument]) -> None:
         docs = list(documents)
@@ -61,6 +94,23 @@ class SqliteTextIndex(TextIndex):
 
     def clear(self, conn: Connection) -> None:
         conn.exec_driver_sql("DELETE FROM dataset_fts")
+
+
+def _rows(conn: Connection, sql: str, params: tuple[object, ...]) -> list[tuple[int, ...]]:
+    """Rows straight from the DB-API cursor (same connection, same transaction)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _pks(conn: Connection, sql: str, params: tuple[object, ...]) -> list[int]:
+    """pks from a query that returns them as one JSON array (``group_concat``): one row
+    instead of thousands, parsed in C."""
+    (joined,) = _rows(conn, sql, params)[0]
+    return json.loads(joined) if joined else []
 
 
 def _row(doc: TextDocument) -> dict[str, object]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from sqlalchemy import Connection
+
+from registry.search.facets import bits_from
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+")
@@ -64,6 +67,28 @@ class TextIndex(ABC):
     @abstractmethod
     def ranked(self, conn: Connection, terms: list[Term]) -> Iterator[int]:
         """Matching pks, most relevant first (title counts most, then keywords, then text)."""
+
+    def match_bits(self, conn: Connection, terms: list[Term]) -> tuple[int, int]:
+        """Every match as a bitset of pks (see :mod:`registry.search.facets`), and how many."""
+        pks = self.matches(conn, terms)
+        return bits_from(pks), len(pks)
+
+    def top(
+        self,
+        conn: Connection,
+        terms: list[Term],
+        limit: int | None,
+        required: Sequence[tuple[str, str]] = (),
+        only: bytes | None = None,
+    ) -> list[int]:
+        """The first ``limit`` pks of :meth:`ranked` (all of them for ``None``).
+
+        A backend may rank only the datasets with every ``required`` (facet, value), or only
+        those in ``only`` (a :func:`~registry.search.facets.members` table): the caller filters
+        by its hits either way, and passes both or neither.
+        """
+        del required, only  # this generic version ranks everything
+        return list(islice(self.ranked(conn, terms), limit))
 
     @abstractmethod
     def put(self, conn: Connection, documents: Iterable[TextDocument]) -> None:

@@ -1,0 +1,676 @@
+"""Feed benchmark: DCAT catalogue pages over HTTP and the full dump, against the rdflib Graph path.
+
+    python bench/feed.py [--sizes 10000 100000] [--seed 42] [--reps 30] [--baseline-reps 10]
+                         [--out bench/results/feed-<date>.json] [--quick] [--no-uvicorn]
+
+For each size N a migrated SQLite file loaded with N generated records (``bench/gen.py``, through
+the real write path) is taken from ``bench/.cache/`` (built and cached by ``bench/search.py``'s
+``build_sqlite``, keyed by N, seed and what the write path stores).
+
+Pages (B1-B3 of the performance plan): ``/catalog.{ttl,nt,jsonld,rdf}?page=P`` for the first, a
+middle and the last page, requested through ``create_app(Settings(database_url=...))``:
+
+* ``testclient``: in process with Starlette's ``TestClient`` (ASGI, no sockets);
+* ``uvicorn``: end to end, uvicorn (1 worker) on 127.0.0.1 in a child process + httpx, one
+  connection, requests in sequence (skipped with ``--no-uvicorn``; the server is stopped by PID).
+
+Beside each request, in the same process and interleaved (a paired sample per repetition), the
+same page's 100 records are rendered twice more: ``write()`` (our streaming serialiser, no DB, no
+HTTP) and the baseline ``to_graph(...).serialize(format=...)`` (the rdflib Graph path: turtle,
+nt, pretty-xml (what ckanext-dcat serves for RDF/XML), json-ld). Ratios are medians of paired
+ratios baseline / ours. The first repetition is a warm-up and is discarded; GC is collected
+before, and disabled during, each timed call. Before timing, the HTTP body of every format's
+first page is parsed by rdflib and must be isomorphic to the baseline graph (a mismatch is
+reported and the run exits non-zero).
+
+Dump (B4): ``registry.catalog_dump.dump_lines(fmt="nt", profile="dcat-ap-3")`` written to a temp
+file, in a child process per run (wall seconds, datasets/s, bytes, peak RSS of the child from
+``getrusage``, and its RSS before the dump started). At N <= 10k the rdflib baseline
+(``catalogue_graph(...).serialize(format="nt")``) runs too, also in a child, with a time limit.
+
+This is a benchmark, not a test: it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import rdflib
+from rdflib.compare import isomorphic
+from sqlmodel import Session
+
+from registry import feed
+from registry.config import Settings
+from registry.db import make_engine
+from schemas.dcat import to_graph, write
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+CACHE_DIR = BENCH / ".cache"
+RESULTS_DIR = BENCH / "results"
+BASE_URI = "http://registry.bench"
+FORMATS = ("ttl", "nt", "jsonld", "rdf")
+# rdflib's name for each format; RDF/XML as ckanext-dcat serves it (pretty-xml).
+RDFLIB_OUT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "pretty-xml"}
+RDFLIB_IN = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+PROFILE = "dcat-ap-3"
+DUMP_BASELINE_MAX_N = 10_000
+DUMP_TIMEOUT_S = 600.0
+SERVER_START_TIMEOUT_S = 60.0
+PACKAGES = (
+    "rdflib",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "httpx",
+    "sqlalchemy",
+    "sqlmodel",
+    "pydantic",
+    "pydantic-core",
+    "orjson",
+)
+
+
+# -- statistics -----------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile (0-100), linear between closest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def stats(seconds: Sequence[float]) -> dict[str, float]:
+    return {
+        "n": len(seconds),
+        "median_ms": round(percentile(seconds, 50) * 1000, 3),
+        "p95_ms": round(percentile(seconds, 95) * 1000, 3),
+        "min_ms": round(min(seconds) * 1000, 3) if seconds else float("nan"),
+        "max_ms": round(max(seconds) * 1000, 3) if seconds else float("nan"),
+    }
+
+
+def paired_ratio(baseline: Sequence[float], ours: Sequence[float]) -> float | None:
+    pairs = [b / o for b, o in zip(baseline, ours, strict=False) if o > 0]
+    return round(statistics.median(pairs), 2) if pairs else None
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    with no_gc():
+        started = time.perf_counter()
+        value = call()
+        return time.perf_counter() - started, value
+
+
+# -- databases -------------------------------------------------------------------------------------
+
+
+def _bench_module(name: str) -> Any:
+    """bench/<name>.py (bench/ is not a package; search.py imports gen by name)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    return __import__(name)
+
+
+def build_db(n: int, seed: int, cache_dir: Path = CACHE_DIR) -> dict[str, Any]:
+    """A loaded SQLite file for (n, seed), from bench/search.py's cache (built there if missing)."""
+    built = _bench_module("search").build_sqlite(n, seed, cache_dir)
+    return {
+        "url": built.url,
+        "load_seconds": round(built.load_seconds, 2),
+        "load_cached": built.cached,
+        "db_bytes": built.db_bytes,
+    }
+
+
+def load_db(url: str, n: int, seed: int) -> None:
+    """Load n generated records into the migrated (empty) database at url (for small runs)."""
+    engine = make_engine(Settings(database_url=url))
+    try:
+        _bench_module("search").load_records(engine, n, seed)
+    finally:
+        engine.dispose()
+
+
+# -- one page: what the endpoint renders, and the baseline ---------------------------------------
+
+
+@dataclass
+class PageInputs:
+    """Exactly what ``/catalog.{fmt}?page=P`` passes to ``write()``."""
+
+    page: int
+    pages: int
+    records: list[Any]
+    kwargs: dict[str, Any]
+
+
+def page_inputs(session: Session, settings: Settings, fmt: str, page: int) -> PageInputs:
+    """The records, catalogue and paging of one feed page, built as registry/api/catalog.py does."""
+    query = feed.FeedQuery(page=page, profile=PROFILE)
+    found = feed.feed_page(session=session, search=None, query=query, base_uri=settings.base_uri)  # type: ignore[arg-type]
+    path = f"/catalog.{fmt}"
+    urls = {
+        n: f"{settings.base_uri}{path}?" + urlencode([("page", str(n))])
+        for n in {1, found.pages, found.page, found.page - 1, found.page + 1}
+        if 1 <= n <= found.pages
+    }
+    return PageInputs(
+        page=page,
+        pages=found.pages,
+        records=found.records,
+        kwargs={
+            "base_uri": settings.base_uri,
+            "profile": PROFILE,
+            "catalog": feed.catalog_info(settings, found.last_modified),
+            "page": feed.page_info(urls, found),
+        },
+    )
+
+
+def render_ours(inputs: PageInputs, fmt: str) -> str:
+    return "".join(write(inputs.records, fmt, **inputs.kwargs))
+
+
+def baseline_graph(inputs: PageInputs) -> rdflib.Graph:
+    return to_graph(inputs.records, **inputs.kwargs)
+
+
+def render_baseline(inputs: PageInputs, fmt: str) -> str:
+    return baseline_graph(inputs).serialize(format=RDFLIB_OUT[fmt])
+
+
+def check_page(body: bytes, inputs: PageInputs, fmt: str) -> dict[str, Any]:
+    """Our HTTP body, parsed by rdflib, against the baseline graph of the same records."""
+    ours = rdflib.Graph().parse(data=body, format=RDFLIB_IN[fmt], publicID=BASE_URI)
+    reference = baseline_graph(inputs)
+    return {
+        "format": fmt,
+        "page": inputs.page,
+        "triples_ours": len(ours),
+        "triples_baseline": len(reference),
+        "isomorphic": isomorphic(ours, reference),
+    }
+
+
+# -- HTTP clients ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def testclient(url: str) -> Iterator[Callable[[str], bytes]]:
+    from fastapi.testclient import TestClient
+
+    from registry.app import create_app
+
+    app = create_app(Settings(database_url=url, base_uri=BASE_URI))
+    with TestClient(app) as client:
+
+        def get(path: str) -> bytes:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
+            return response.content
+
+        yield get
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def uvicorn_server(url: str) -> Iterator[Callable[[str], bytes]]:
+    """uvicorn (1 worker, factory create_app) on 127.0.0.1 in a child, httpx as the client."""
+    import httpx
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "REGISTRY_DATABASE_URL": url,
+        "REGISTRY_BASE_URI": BASE_URI,
+        "REGISTRY_LOG_LEVEL": "warning",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "registry.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as client:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while True:
+                if server.poll() is not None:
+                    raise RuntimeError(f"uvicorn exited with {server.returncode}")
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn did not start in time")
+                time.sleep(0.1)
+
+            def get(path: str) -> bytes:
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
+                return response.content
+
+            yield get
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+CLIENTS = {"testclient": testclient, "uvicorn": uvicorn_server}
+
+
+# -- measuring pages -------------------------------------------------------------------------------
+
+
+def page_numbers(pages: int) -> dict[str, int]:
+    return {"first": 1, "middle": max(1, (pages + 1) // 2), "last": pages}
+
+
+def measure_pages(
+    url: str,
+    *,
+    reps: int = 30,
+    baseline_reps: int = 10,
+    clients: Sequence[str] = ("testclient",),
+    formats: Sequence[str] = FORMATS,
+) -> dict[str, Any]:
+    """Per format and page: HTTP latency per client, our render, the baseline; paired ratios.
+
+    ``reps`` timed repetitions after one warm-up; the baseline is timed on the first
+    ``baseline_reps`` of them (it is ~100x slower). Returns the report's ``pages`` section."""
+    settings = Settings(database_url=url, base_uri=BASE_URI)
+    engine = make_engine(settings)
+    result: dict[str, Any] = {
+        "reps": reps,
+        "baseline_reps": baseline_reps,
+        "clients": list(clients),
+        "baseline": {f: f"to_graph(...).serialize(format={RDFLIB_OUT[f]!r})" for f in formats},
+        "correctness": [],
+        "formats": {},
+    }
+    try:
+        with Session(engine) as session:
+            total_pages = page_inputs(session, settings, "ttl", 1).pages
+            numbers = page_numbers(total_pages)
+            inputs = {
+                (fmt, where): page_inputs(session, settings, fmt, number)
+                for fmt in formats
+                for where, number in numbers.items()
+            }
+        result["total_pages"] = total_pages
+        result["page_numbers"] = numbers
+        for client_name in clients:
+            with CLIENTS[client_name](url) as get:
+                if client_name == clients[0]:
+                    for fmt in formats:
+                        body = get(f"/catalog.{fmt}?page=1")
+                        result["correctness"].append(check_page(body, inputs[fmt, "first"], fmt))
+                for fmt in formats:
+                    per_format = result["formats"].setdefault(fmt, {})
+                    for where, number in numbers.items():
+                        row = per_format.setdefault(where, {"page": number})
+                        row.update(
+                            _measure_one(
+                                get,
+                                f"/catalog.{fmt}?page={number}",
+                                inputs[fmt, where],
+                                fmt,
+                                reps=reps,
+                                baseline_reps=baseline_reps if client_name == clients[0] else 0,
+                                client_name=client_name,
+                            )
+                        )
+    finally:
+        engine.dispose()
+    result["isomorphic"] = all(c["isomorphic"] for c in result["correctness"])
+    return result
+
+
+def _measure_one(
+    get: Callable[[str], bytes],
+    path: str,
+    inputs: PageInputs,
+    fmt: str,
+    *,
+    reps: int,
+    baseline_reps: int,
+    client_name: str,
+) -> dict[str, Any]:
+    http: list[float] = []
+    render: list[float] = []
+    base: list[float] = []
+    size = 0
+    for rep in range(reps + 1):  # rep 0 is the warm-up
+        seconds, body = timed(lambda: get(path))
+        size = len(body)
+        if rep:
+            http.append(seconds)
+        if baseline_reps:  # render + baseline ride along with the first client only
+            seconds, _ = timed(lambda: render_ours(inputs, fmt))
+            if rep:
+                render.append(seconds)
+            if rep <= baseline_reps:
+                seconds, _ = timed(lambda: render_baseline(inputs, fmt))
+                if rep:
+                    base.append(seconds)
+    row: dict[str, Any] = {f"http_{client_name}": {**stats(http), "bytes": size}}
+    if baseline_reps:
+        row["records"] = len(inputs.records)
+        row["render_ours"] = stats(render)
+        row["baseline"] = stats(base)
+        row[f"ratio_baseline_over_http_{client_name}"] = paired_ratio(base, http)
+        row["ratio_baseline_over_render"] = paired_ratio(base, render)
+    return row
+
+
+# -- measuring the dump ----------------------------------------------------------------------------
+
+
+def _dump_child(url: str, fmt: str, kind: str, out: str) -> dict[str, Any]:
+    """Runs in a child process: one dump to ``out``; prints a JSON line of what it cost."""
+    from registry.catalog_dump import catalogue_graph, dump_lines
+
+    settings = Settings(database_url=url, base_uri=BASE_URI)
+    engine = make_engine(settings)
+    gc.collect()
+    rss_start = _rss_kb()
+    rss_max = rss_start
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    with Session(engine) as session:
+        if kind == "ours":
+            with open(out, "w", encoding="utf-8") as sink:
+                chunks = dump_lines(session=session, settings=settings, fmt=fmt, profile=PROFILE)
+                for i, chunk in enumerate(chunks):
+                    sink.write(chunk)
+                    if i % RSS_EVERY == 0:
+                        rss_max = max(rss_max, _rss_kb())
+        else:
+            graph = catalogue_graph(session=session, settings=settings, profile=PROFILE)
+            rss_max = max(rss_max, _rss_kb())
+            graph.serialize(destination=out, format=RDFLIB_OUT[fmt], encoding="utf-8")
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    rss_max = max(rss_max, _rss_kb())
+    engine.dispose()
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "bytes": os.path.getsize(out),
+        "rss_before_kb": rss_start,
+        "rss_during_max_kb": rss_max,
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+RSS_EVERY = 200  # chunks (records) between two samples of the dump's resident memory
+
+
+def _rss_kb() -> int:
+    """Resident memory now (Linux /proc; ru_maxrss only gives the peak, which imports set)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_dump(url: str, n: int, fmt: str = "nt", kind: str = "ours") -> dict[str, Any]:
+    """One dump in a child process (so its peak RSS is its own)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / f"dump.{fmt}"
+        command = [sys.executable, __file__, "--dump-child", url, fmt, kind, str(out)]
+        started = time.perf_counter()
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=DUMP_TIMEOUT_S, check=False, cwd=ROOT
+        )
+        wall = time.perf_counter() - started
+        if done.returncode:
+            raise RuntimeError(f"dump child failed: {done.stderr[-2000:]}")
+        child = json.loads(done.stdout.strip().splitlines()[-1])
+        triples = _count_lines(out) if fmt == "nt" else None
+    return {
+        "kind": kind,
+        "format": fmt,
+        "n": n,
+        "seconds": round(child["seconds"], 3),
+        "cpu_seconds": round(child["cpu_seconds"], 3),  # robust to a busy machine
+        "process_wall_seconds": round(wall, 3),
+        "datasets_per_s": round(n / child["seconds"]) if child["seconds"] else None,
+        "bytes": child["bytes"],
+        "triples": triples,
+        "rss_before_mb": round(child["rss_before_kb"] / 1024, 1),
+        "rss_during_max_mb": round(child["rss_during_max_kb"] / 1024, 1),
+        "rss_growth_mb": round((child["rss_during_max_kb"] - child["rss_before_kb"]) / 1024, 1),
+        "peak_rss_mb": round(child["peak_rss_kb"] / 1024, 1),
+    }
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
+def measure_dump(url: str, n: int, *, runs: int = 1, baseline: bool = True) -> dict[str, Any]:
+    ours = [run_dump(url, n, "nt", "ours") for _ in range(runs)]
+    best = min(ours, key=lambda r: r["seconds"])
+    result: dict[str, Any] = {"ours": ours, "ours_median_seconds": None, "baseline": None}
+    result["ours_median_seconds"] = round(statistics.median(r["seconds"] for r in ours), 3)
+    result["ours_peak_rss_mb"] = max(r["peak_rss_mb"] for r in ours)
+    result["ours_rss_during_max_mb"] = max(r["rss_during_max_mb"] for r in ours)
+    result["ours_datasets_per_s"] = round(n / result["ours_median_seconds"])
+    result["ours_best"] = best
+    if baseline and n <= DUMP_BASELINE_MAX_N:
+        try:
+            result["baseline"] = run_dump(url, n, "nt", "rdflib")
+            result["ratio_baseline_over_ours"] = round(
+                result["baseline"]["seconds"] / result["ours_median_seconds"], 2
+            )
+        except subprocess.TimeoutExpired:
+            result["baseline"] = {"timed_out_after_s": DUMP_TIMEOUT_S}
+    return result
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def environment(args: argparse.Namespace) -> dict[str, Any]:
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": args.seed,
+        "sizes": args.sizes,
+        "reps": args.reps,
+        "baseline_reps": args.baseline_reps,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "libraries": versions,
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "percentiles": "linear between closest ranks over timed repetitions (warm-up dropped)",
+        "ratios": "median of paired ratios baseline/ours, same process, interleaved",
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = []
+    for size in result["sizes"]:
+        if "pages" not in size:
+            lines.append(f"\nN = {size['n']:,}")
+            _dump_lines(size, lines)
+            continue
+        pages = size["pages"]
+        lines.append(
+            f"\nN = {size['n']:,}  ({pages['total_pages']} pages; "
+            f"db {size['db']['db_bytes'] / 1e6:.0f} MB)  isomorphic: {pages['isomorphic']}"
+        )
+        clients = pages["clients"]
+        head = f"{'fmt':<7}{'page':<8}"
+        for c in clients:
+            head += f"{c + ' p50':>16}{'p95':>8}"
+        head += f"{'render p50':>11}{'rdflib p50':>11}{'x http':>8}{'x render':>9}"
+        lines.append(head)
+        for fmt, rows in pages["formats"].items():
+            for where, row in rows.items():
+                line = f"{fmt:<7}{where + ' ' + str(row['page']):<8}"
+                for c in clients:
+                    h = row[f"http_{c}"]
+                    line += f"{h['median_ms']:>16.2f}{h['p95_ms']:>8.2f}"
+                line += (
+                    f"{row['render_ours']['median_ms']:>11.2f}{row['baseline']['median_ms']:>11.1f}"
+                    f"{row['ratio_baseline_over_http_' + clients[0]] or float('nan'):>8.1f}"
+                    f"{row['ratio_baseline_over_render'] or float('nan'):>9.1f}"
+                )
+                lines.append(line)
+        _dump_lines(size, lines)
+    return "\n".join(lines)
+
+
+def _dump_lines(size: dict[str, Any], lines: list[str]) -> None:
+    dump = size.get("dump")
+    if not dump:
+        return
+    best = dump["ours_best"]
+    lines.append(
+        f"dump nt: {dump['ours_median_seconds']:.2f} s, {dump['ours_datasets_per_s']:,}"
+        f" datasets/s, {best['bytes'] / 1e6:.0f} MB, {best['triples']:,} triples, "
+        f"RSS during dump max {best.get('rss_during_max_mb')} MB (at start "
+        f"{best['rss_before_mb']} MB), process peak {dump['ours_peak_rss_mb']} MB"
+    )
+    base = dump.get("baseline")
+    if base and "seconds" in base:
+        lines.append(
+            f"dump nt rdflib: {base['seconds']:.2f} s, {base['datasets_per_s']:,} "
+            f"datasets/s, RSS max {base.get('rss_during_max_mb')} MB, process peak "
+            f"{base['peak_rss_mb']} MB; ratio "
+            f"{dump['ratio_baseline_over_ours']}x"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--dump-child"]:
+        print(json.dumps(_dump_child(*argv[1:5])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--baseline-reps", type=int, default=10)
+    parser.add_argument("--dump-runs", type=int, default=1)
+    parser.add_argument("--no-uvicorn", action="store_true", help="in-process TestClient only")
+    parser.add_argument("--no-dump", action="store_true")
+    parser.add_argument("--no-pages", action="store_true", help="the dump only")
+    parser.add_argument("--no-dump-baseline", action="store_true")
+    parser.add_argument(
+        "--quick", action="store_true", help="5 reps, 3 baseline reps, no uvicorn (for iterating)"
+    )
+    parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.reps, args.baseline_reps, args.no_uvicorn = 5, 3, True
+    clients = ("testclient",) if args.no_uvicorn else ("testclient", "uvicorn")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    out = args.out or RESULTS_DIR / f"feed-{stamp}.json"
+    result: dict[str, Any] = {"environment": environment(args), "sizes": []}
+    ok = True
+    for n in args.sizes:
+        print(f"N = {n:,}: database ...", file=sys.stderr, flush=True)
+        db = build_db(n, args.seed, args.cache_dir)
+        size: dict[str, Any] = {"n": n, "db": db}
+        if not args.no_pages:
+            print(f"N = {n:,}: pages ...", file=sys.stderr, flush=True)
+            size["pages"] = measure_pages(
+                db["url"], reps=args.reps, baseline_reps=args.baseline_reps, clients=clients
+            )
+            ok = ok and size["pages"]["isomorphic"]
+            out.parent.mkdir(parents=True, exist_ok=True)  # kept even if the dump fails
+            out.write_text(json.dumps({**result, "sizes": [*result["sizes"], size]}, indent=1))
+        if not args.no_dump:
+            print(f"N = {n:,}: dump ...", file=sys.stderr, flush=True)
+            size["dump"] = measure_dump(
+                db["url"], n, runs=args.dump_runs, baseline=not args.no_dump_baseline
+            )
+        result["sizes"].append(size)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    result["environment"]["load_average_after"] = os.getloadavg()
+    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(table(result))
+    print(f"\nwritten to {out}")
+    if not ok:
+        print("CORRECTNESS: some page is not isomorphic to the baseline", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

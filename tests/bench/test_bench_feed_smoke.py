@@ -1,0 +1,83 @@
+"""Smoke test of the feed benchmark (bench/feed.py) on 30 records: it runs end to end, the
+isomorphism gate passes and the report has its keys. Never a timing assertion."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+N = 30
+
+
+def _module(name: str) -> ModuleType:
+    """Import bench/<name>.py (bench/ is not a package; it imports its siblings by name)."""
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    key = f"bench_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, BENCH / f"{name}.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    return _module("feed")
+
+
+@pytest.fixture
+def loaded(bench: ModuleType, database_url: str) -> str:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the feed benchmark measures SQLite files")
+    bench.load_db(database_url, N, 42)
+    return database_url
+
+
+def test_pages_isomorphic_and_reported(bench: ModuleType, loaded: str):
+    pages = bench.measure_pages(loaded, reps=2, baseline_reps=1)
+    assert pages["isomorphic"] is True
+    assert {c["format"] for c in pages["correctness"]} == set(bench.FORMATS)
+    for check in pages["correctness"]:
+        assert check["isomorphic"] and check["triples_ours"] == check["triples_baseline"] > 0
+    assert pages["total_pages"] == 1
+    assert pages["page_numbers"] == {"first": 1, "middle": 1, "last": 1}
+    for fmt in bench.FORMATS:
+        for where in ("first", "middle", "last"):
+            row = pages["formats"][fmt][where]
+            assert row["records"] == N
+            assert row["http_testclient"]["n"] == 2 and row["http_testclient"]["bytes"] > 0
+            assert {"median_ms", "p95_ms"} <= set(row["http_testclient"])
+            assert {"median_ms", "p95_ms"} <= set(row["render_ours"])
+            assert row["baseline"]["n"] == 1
+            assert row["ratio_baseline_over_http_testclient"] > 0
+            assert row["ratio_baseline_over_render"] > 0
+    json.dumps(pages)
+
+
+def test_dump_measured_in_a_child(bench: ModuleType, loaded: str):
+    dump = bench.measure_dump(loaded, N, runs=1, baseline=True)
+    best = dump["ours_best"]
+    assert best["kind"] == "ours" and best["format"] == "nt" and best["n"] == N
+    assert best["bytes"] > 0 and best["triples"] > N
+    assert best["peak_rss_mb"] > 0 and best["rss_during_max_mb"] >= best["rss_before_mb"] > 0
+    assert dump["ours_datasets_per_s"] > 0
+    base = dump["baseline"]
+    assert base["kind"] == "rdflib" and base["triples"] == best["triples"]
+    assert dump["ratio_baseline_over_ours"] > 0
+    json.dumps(dump)
+
+
+def test_report_keys(bench: ModuleType):
+    args = bench.argparse.Namespace(seed=42, sizes=[N], reps=2, baseline_reps=1)
+    env = bench.environment(args)
+    assert {"seed", "sizes", "libraries", "cpu_count", "python", "sqlite"} <= set(env)
+    assert env["libraries"]["rdflib"]
