@@ -22,6 +22,7 @@ import html
 import json
 import re
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
@@ -32,6 +33,7 @@ from xml.parsers import expat
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
+from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import Node
 
 import vocab
@@ -93,6 +95,7 @@ SYNTAXES = frozenset(SYNTAX_BY_TYPE.values())
 MAX_DEPTH = 4
 MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 WEAK_SEGMENT = re.compile(r"^(\d+|index(\.\w+)?|default(\.\w+)?|dataset|datasets|data)$", re.I)
+RECORD_TYPES, RDF_TYPE = frozenset((DCAT.Dataset, DCAT.Catalog, DCAT.DataService)), RDF.type
 
 
 def syntax_for(content_type: str, url: str, override: str | None = None) -> str | None:
@@ -208,35 +211,34 @@ def dataset_nodes(graph: Graph) -> list[Node]:
 
 def subgraph_ntriples(graph: Graph, root: Node) -> str:
     """The dataset's own triples and those of the nodes describing it, as sorted N-Triples with
-    blank nodes labelled in visiting order (so the same description gives the same text)."""
+    blank nodes labelled in visiting order (so the same description gives the same text). The
+    rows are what ``Graph.serialize(format="nt")`` writes, without building that graph."""
     labels: dict[BNode, BNode] = {}
-    sub = Graph()
-    todo: list[tuple[Node, int]] = [(root, 0)]
+    rows: list[str] = []
+    todo: deque[tuple[Node, int]] = deque([(root, 0)])
     done: set[Node] = set()
     while todo:
-        node, depth = todo.pop(0)
+        node, depth = todo.popleft()
         if node in done:
             continue
         done.add(node)
         for predicate, obj in sorted(graph.predicate_objects(node), key=_order_pair):
-            sub.add((_relabel(node, labels), predicate, _relabel(obj, labels)))
+            rows.append(_nt_row((_relabel(node, labels), predicate, _relabel(obj, labels))))
             if depth >= MAX_DEPTH or obj in done:
                 continue
             if isinstance(obj, BNode) or (isinstance(obj, URIRef) and not _is_record(graph, obj)):
                 todo.append((obj, depth + 1))
-    lines = sub.serialize(format="nt").splitlines(keepends=True)
-    return "".join(sorted(line for line in lines if line.strip()))
+    (text := "".join(rows)).encode()  # as the serializer: what it cannot encode fails here too
+    return "".join(sorted(line for line in text.splitlines(keepends=True) if line.strip()))
 
 
 def _is_record(graph: Graph, node: Node) -> bool:
-    return any(
-        (node, RDF.type, kind) in graph for kind in (DCAT.Dataset, DCAT.Catalog, DCAT.DataService)
-    )
+    return any(kind in RECORD_TYPES for kind in graph.objects(node, RDF_TYPE))
 
 
 def _relabel(node: Any, labels: dict[BNode, BNode]) -> Any:
     if isinstance(node, BNode):
-        return labels.setdefault(node, BNode(f"b{len(labels)}"))
+        return labels.get(node) or labels.setdefault(node, BNode(f"b{len(labels)}"))
     return node
 
 

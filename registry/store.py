@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -44,6 +44,8 @@ FACET = DatasetFacet.__table__
 class Outcome:
     id: str
     state: ItemState
+    # The stored record's content hash, when the upsert computed it (datasets).
+    content_hash: str | None = field(default=None, compare=False)
 
 
 def content_hash(record: BaseModel) -> str:
@@ -69,6 +71,8 @@ def upsert_organisations(
 ) -> list[Outcome]:
     """Add or update organisations by id. With ``create_only``, existing ones are left as they
     are (a dataset's inline publisher must not overwrite the organisations register)."""
+    if not records:
+        return []
     unique = list({r.id: r for r in records}.values())
     existing = dict(
         session.execute(
@@ -144,12 +148,12 @@ def upsert_datasets(
         old = existing.get(record.id)
         if old is None:
             added.append(record)
-            outcomes.append(Outcome(record.id, ItemState.added))
+            outcomes.append(Outcome(record.id, ItemState.added, digest))
         elif old.content_hash != digest or old.status != RecordStatus.active.value:
             changed.append(record)
-            outcomes.append(Outcome(record.id, ItemState.updated))
+            outcomes.append(Outcome(record.id, ItemState.updated, digest))
         else:
-            outcomes.append(Outcome(record.id, ItemState.unchanged))
+            outcomes.append(Outcome(record.id, ItemState.unchanged, digest))
     if not added and not changed:
         return outcomes
 

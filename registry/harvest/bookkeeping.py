@@ -4,12 +4,13 @@ between duplicates, and withdrawal of records gone from the source."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import Text, insert, select, type_coerce
+from sqlalchemy.orm import defer
 from sqlmodel import Session
 
 from harvesters.base import RemoteItem
@@ -34,6 +35,7 @@ from schemas import (
 from schemas.common import now
 
 MAX_PAYLOAD_BYTES = 256_000
+HARVEST_ITEM = HarvestItem.__table__
 _RANK = {s: i for i, s in enumerate(("failed", "withdrawn", "added", "updated", "unchanged"))}
 
 
@@ -50,14 +52,20 @@ class Bookkeeper:
         self.session = session
         self.source = source_name
         self.run = run
-        self.records: dict[str, HarvestRecord] = {
-            r.guid: r
-            for r in session.execute(
-                select(HarvestRecord).where(HarvestRecord.source_name == source_name)
-            ).scalars()
-        }
+        self.run_id = run.id
+        self.records: dict[str, HarvestRecord] = {}
+        # The keys of ``records`` that belong to a guid: the guid itself and every key that
+        # starts with the guid and "#" (so a lookup is a dict get, not a scan of every record).
+        self._keys_of: dict[str, list[str]] = {}
+        for record in session.execute(
+            select(HarvestRecord)
+            .where(HarvestRecord.source_name == source_name)
+            .options(defer(HarvestRecord.payload))  # only ever written during a run
+        ).scalars():
+            self._add_record(record.guid, record)
         self.seen: set[str] = set()
         self._others: dict[str, str] | None = None
+        self._pending_items: list[dict[str, Any]] = []
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -67,13 +75,18 @@ class Bookkeeper:
         self.seen.add(guid)
         return False
 
-    def known_profiles(self) -> dict[str, dict[str, Any]]:
+    def known_profiles(self) -> Mapping[str, dict[str, Any]]:
+        """Stored profiles by file URL. On SQLite each is decoded from its JSON text only when
+        asked for (a run that downloads nothing needs none of them)."""
+        raw = self.session.get_bind().dialect.name == "sqlite"
+        profile = type_coerce(Distribution.profile, Text) if raw else Distribution.profile
         rows = self.session.execute(
-            select(Distribution.access_url, Distribution.download_url, Distribution.profile)
+            select(Distribution.access_url, Distribution.download_url, profile)
             .join(Dataset, Dataset.id == Distribution.dataset_id)
             .where(Dataset.source_name == self.source, Distribution.profile.is_not(None))
         )
-        return {download or access: profile for access, download, profile in rows}
+        found = {download or access: profile for access, download, profile in rows}
+        return _JsonValues(found) if raw else found
 
     def _duplicate_of(self, record: DatasetCreate) -> str | None:
         """The id of another source's dataset that is the same record, if any."""
@@ -127,6 +140,7 @@ class Bookkeeper:
             return self._item(guid, None, ItemState.withdrawn, None, processed.withdrawn)
         records = processed.records
         assert records is not None
+        self._open_transaction()
         try:
             with self.session.begin_nested():
                 outcomes = upsert_organisations(session=self.session, records=records.organisations)
@@ -145,7 +159,7 @@ class Bookkeeper:
                     (outcome,) = upsert_datasets(
                         session=self.session, records=[dataset], source_name=self.source
                     )
-                    record_hash = content_hash(normalised(dataset))
+                    record_hash = outcome.content_hash or content_hash(normalised(dataset))
                     self._keep(key, dataset.id, record_hash, item.payload, digest)
                     states.append(outcome.state.value)
                     first_id = first_id or dataset.id
@@ -173,8 +187,35 @@ class Bookkeeper:
             withdrawn += 1
         return withdrawn
 
+    def _open_transaction(self) -> None:
+        """On SQLite, make the run's transaction real before a savepoint. The sqlite3 driver
+        begins one only before INSERT, UPDATE or DELETE, and a SAVEPOINT outside a transaction
+        starts one of its own, which its RELEASE commits: each item would be committed (and
+        written to the WAL) on its own instead of every few items as the run loop intends."""
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite":
+            return
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+
     def _records_of(self, guid: str) -> Iterable[HarvestRecord]:
-        return [r for key, r in self.records.items() if key == guid or key.startswith(guid + "#")]
+        """The records whose key is ``guid`` or starts with ``guid + "#"``, in key order."""
+        return [self.records[key] for key in self._keys_of.get(guid, ())]
+
+    def _add_record(self, key: str, record: HarvestRecord) -> None:
+        self.records[key] = record
+        self._keys_of.setdefault(key, []).append(key)
+        cut = key.find("#")
+        while cut != -1:
+            self._keys_of.setdefault(key[:cut], []).append(key)
+            cut = key.find("#", cut + 1)
+
+    def flush_items(self) -> None:
+        """Write the item rows kept since the last call (one statement); call before commit."""
+        if self._pending_items:
+            rows, self._pending_items = self._pending_items, []
+            self.session.execute(insert(HARVEST_ITEM), rows)
 
     def _keep(
         self,
@@ -189,7 +230,7 @@ class Bookkeeper:
         record = self.records.get(key)
         if record is None:
             record = HarvestRecord(source_name=self.source, guid=key)
-            self.records[key] = record
+            self._add_record(key, record)
         record.dataset_id = dataset_id
         record.duplicate_of = duplicate_of
         record.status = RecordStatus.active.value
@@ -200,7 +241,7 @@ class Bookkeeper:
 
     def _touch(self, record: HarvestRecord) -> None:
         record.last_seen_at = now()
-        record.last_run_id = self.run.id
+        record.last_run_id = self.run_id
         self.session.add(record)
 
     def _withdraw(self, record: HarvestRecord, reason: str) -> None:
@@ -221,17 +262,34 @@ class Bookkeeper:
         stage: str | None,
         message: str | None,
     ) -> str:
-        self.session.add(
-            HarvestItem(
-                run_id=self.run.id,
-                guid=guid[:2000],
-                dataset_id=dataset_id,
-                state=state.value,
-                stage=stage,
-                message=message,
-            )
+        # Kept and written in one statement by flush_items (before each commit of the run).
+        self._pending_items.append(
+            {
+                "run_id": self.run_id,
+                "guid": guid[:2000],
+                "dataset_id": dataset_id,
+                "state": state.value,
+                "stage": stage,
+                "message": message,
+            }
         )
         return state.value
+
+
+class _JsonValues(Mapping[str, Any]):
+    """A mapping whose values are JSON texts, decoded when read."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+
+    def __getitem__(self, key: str) -> Any:
+        return json.loads(self._texts[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
 
 def _bounded(payload: Any) -> Any:

@@ -70,6 +70,10 @@ def run_source(
     )
     book = Bookkeeper(session=session, source_name=name, run=run)
     complete = False
+    # The run's own objects (its records above all) stay loaded across its intermediate
+    # commits: expiring them all at each commit costs O(records) per commit, and reloading each
+    # one a query. Only this run writes them; the final commit expires everything as usual.
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         harvester = harvesters.load(source.kind)(
             SourceConfig(name, source.kind, source.url, dict(source.options), since), http
@@ -87,6 +91,7 @@ def run_source(
             if progress:
                 progress(item.guid, state)
             if index % COMMIT_EVERY == 0:
+                book.flush_items()
                 session.commit()
             if clock() > (http.deadline or float("inf")):
                 raise RunTimeout("the run passed its time limit")
@@ -105,6 +110,8 @@ def run_source(
         status, message = RunStatus.failed, f"reading the source failed: {exc}"
     except Exception as exc:  # a harvester bug in gather: the source failed, not the registry
         status, message = RunStatus.failed, f"gather failed: {exc.__class__.__name__}: {exc}"
+    finally:
+        session.expire_on_commit = expire_on_commit
     if complete and harvester.listed_everything():
         grace = timedelta(hours=settings.harvest_withdraw_after_hours)
         if withdrawn := book.withdraw_missing(grace=grace):
@@ -115,6 +122,7 @@ def run_source(
         and counts[ItemState.failed.value] == sum(counts.values())
     ):
         status, message = RunStatus.failed, "every item failed"
+    book.flush_items()
     _keep_validators(session, name, http.seen)
     run.status = status.value
     run.message = message
@@ -158,20 +166,28 @@ def _mark_interrupted(session: Session, name: str) -> None:
 
 def _validators(session: Session, name: str) -> dict[str, Validator]:
     return {
-        row.url: Validator(etag=row.etag, last_modified=row.last_modified)
-        for row in session.execute(
-            select(HarvestValidator).where(HarvestValidator.source_name == name)
-        ).scalars()
+        url: Validator(etag=etag, last_modified=last_modified)
+        for url, etag, last_modified in session.execute(
+            select(
+                HarvestValidator.url, HarvestValidator.etag, HarvestValidator.last_modified
+            ).where(HarvestValidator.source_name == name)
+        )
     }
 
 
 def _keep_validators(session: Session, name: str, seen: dict[str, Validator]) -> None:
+    if not seen:
+        return
+    known = {  # the source's rows, read once (not one query per URL)
+        row.url: row
+        for row in session.execute(
+            select(HarvestValidator).where(HarvestValidator.source_name == name)
+        ).scalars()
+    }
     for url, validator in seen.items():
         if len(url) > 1000:
             continue
-        row = session.get(HarvestValidator, (name, url)) or HarvestValidator(
-            source_name=name, url=url
-        )
+        row = known.get(url) or HarvestValidator(source_name=name, url=url)
         row.etag = (validator.etag or "")[:500] or None
         row.last_modified = (validator.last_modified or "")[:100] or None
         session.add(row)
