@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schemas.dcat import CatalogInfo, PageInfo
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
@@ -24,6 +23,7 @@ from registry.records import public_datasets
 from registry.search import Search, SearchQuery
 from schemas import Dataset, DatasetPublic
 from schemas.common import utc
+from schemas.dcat import CatalogInfo, PageInfo
 
 PAGE_SIZE = 100
 TAXONOMIES = ("sector", "grade", "attribute")
