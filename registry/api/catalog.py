@@ -29,16 +29,17 @@ FEED_PARAMS = frozenset({"page", "modified_since", "q", "profile", "profiles", "
 RDF_RESPONSES = {200: {"content": {FORMATS[f].split(";")[0]: {} for f in RDF}}}
 
 
-def negotiate(request: Request, extension: str | None) -> str:
+def negotiate(request: Request, extension: str | None, offered: tuple[str, ...] = RDF) -> str:
+    """The format to answer in (?f=, then extension, then Accept), or 406 naming the offer."""
     fmt = choose(
         f=request.query_params.get("f"),
         extension=extension,
         accept=request.headers.get("accept"),
-        offered=RDF,
+        offered=offered,
     )
     if fmt is None:
         asked = request.query_params.get("f") or extension or request.headers.get("accept")
-        raise NotAcceptable(f"cannot give {asked!r}; formats: {', '.join(RDF)}")
+        raise NotAcceptable(f"cannot give {asked!r}; formats: {', '.join(offered)}")
     return fmt
 
 

@@ -10,9 +10,10 @@ from pydantic import BaseModel
 from rdflib import Graph, URIRef
 
 import vocab
+from registry.api.catalog import negotiate
 from registry.api.deps import SettingsDep
-from registry.errors import NotAcceptable, NotFound
-from registry.formats import FORMATS, RDF, choose
+from registry.errors import NotFound
+from registry.formats import FORMATS, RDF
 from schemas.dcat import concept_scheme_graph
 
 router = APIRouter(tags=["vocabularies"])
@@ -113,23 +114,11 @@ def _rdf(graph: Graph, fmt: str) -> Response:
     )
 
 
-def _choose(request: Request, extension: str | None, offered: tuple[str, ...]) -> str:
-    fmt = choose(
-        f=request.query_params.get("f"),
-        extension=extension,
-        accept=request.headers.get("accept"),
-        offered=offered,
-    )
-    if fmt is None:
-        raise NotAcceptable(f"formats: {', '.join(offered)}")
-    return fmt
-
-
 @router.get("/vocab/{scheme}.{extension}", summary="A scheme as SKOS RDF")
 def scheme_as(scheme: str, extension: str, settings: SettingsDep, request: Request) -> Response:
     """The whole scheme as SKOS in Turtle, JSON-LD, RDF/XML or N-Triples."""
     _scheme(scheme)
-    fmt = _choose(request, extension, RDF)
+    fmt = negotiate(request, extension, RDF)
     return _rdf(concept_scheme_graph(scheme, base_uri=settings.base_uri), fmt)
 
 
@@ -142,7 +131,7 @@ def scheme_as(scheme: str, extension: str, settings: SettingsDep, request: Reque
 def resolve_scheme(scheme: str, settings: SettingsDep, request: Request) -> Any:
     """JSON by default; SKOS RDF when ``Accept`` or ``?f=`` asks for it."""
     out = scheme_out(scheme, settings.base_uri)
-    fmt = _choose(request, None, OFFERED)
+    fmt = negotiate(request, None, OFFERED)
     if fmt == "json":
         return out
     return _rdf(concept_scheme_graph(scheme, base_uri=settings.base_uri), fmt)
@@ -159,7 +148,7 @@ def resolve_concept(scheme: str, notation: str, settings: SettingsDep, request: 
     concept = _scheme(scheme).get(notation)
     if concept is None:
         raise NotFound(f"no concept {notation!r} in the {scheme} vocabulary")
-    fmt = _choose(request, None, OFFERED)
+    fmt = negotiate(request, None, OFFERED)
     if fmt == "json":
         return _concept(concept, settings.base_uri)
     whole = concept_scheme_graph(scheme, base_uri=settings.base_uri)
