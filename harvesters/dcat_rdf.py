@@ -9,45 +9,47 @@ A page URL met twice, more than ``max_pages`` pages, or a next page on another h
 ``same_host = false``) stops the run with a :class:`FetchError`. Each ``dcat:Dataset`` becomes one
 item: its URI (or ``dct:identifier`` for a blank node, else the feed URL + its title) is the
 guid and its description (its own triples and those of its distributions, publisher, contact
-point ...) is the payload, as N-Triples text. Parsing is safe by construction: see
-:mod:`harvesters.rdf_util`.
+point ...) is the payload, as N-Triples text. Pages are read by :mod:`harvesters.rdf_pages`
+(fast, and safe by construction).
 
-``transform`` parses that text again and maps DCAT-AP to :class:`DatasetCreate`; URIs of the EU
-authority tables (data themes, frequencies, file types) and licence URIs map back to the
-registry's notations through the vocabularies' ``exact_match``.
+``transform`` maps that text with the registry's one DCAT mapping, :mod:`schemas.dcat` (the
+same rows that write our own feed), under this harvester's ids (``dcat-`` + the identifier or
+the URI's last segment); descriptions are reduced to plain text, keywords that differ only in
+case are kept once, and a distribution with no format takes one from its URL's suffix.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
-from datetime import date
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 import vocab
-from harvesters import rdf_util as ru
+from harvesters import rdf_pages
 from harvesters.base import Harvester, Records, RemoteItem, TransformError
+from harvesters.ckan import plain_text
 from harvesters.errors import BadPayload, FetchError
 from harvesters.http import Fetched
-from harvesters.rdf_util import DCAT, DCT, FOAF, LOCN, RDFS, SCHEMA, SCHEMA_HTTPS, SKOS, VCARD
+from harvesters.rdf_pages import Page
 from harvesters.snapshots import normalise_url
-from schemas import (
-    ContactPointCreate,
-    DatasetCreate,
-    DistributionCreate,
-    OrganisationCreate,
-    describe_errors,
-)
+from schemas import describe_errors
+from schemas.dcat import PROFILES, DcatParseError
+from schemas.dcat.kinds import bounded_id, parse_datetime, slug
+from schemas.dcat.parse import dataset_data, read_graph, validated
 
 ACCEPT = (
     "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, application/n-triples;q=0.7"
 )
-ACCESS_RIGHTS = {"PUBLIC": "public", "RESTRICTED": "restricted", "NON_PUBLIC": "non-public"}
+DCAT_DATASET = URIRef("http://www.w3.org/ns/dcat#Dataset")
+WEAK_SEGMENT = re.compile(r"^(\d+|index(\.\w+)?|default(\.\w+)?|dataset|datasets|data)$", re.I)
+PROFILE = PROFILES["dcat-ap-3"]
 
 
 class DcatRdfHarvester(Harvester):
@@ -66,8 +68,12 @@ class DcatRdfHarvester(Harvester):
         @field_validator("format")
         @classmethod
         def _known_syntax(cls, value: str | None) -> str | None:
-            if value is not None and value not in ru.SYNTAX_BY_TYPE and value not in ru.SYNTAXES:
-                known = ", ".join(sorted({*ru.SYNTAX_BY_TYPE, *ru.SYNTAXES}))
+            if (
+                value is not None
+                and value not in rdf_pages.SYNTAX_BY_TYPE
+                and value not in rdf_pages.SYNTAXES
+            ):
+                known = ", ".join(sorted({*rdf_pages.SYNTAX_BY_TYPE, *rdf_pages.SYNTAXES}))
                 raise ValueError(f"unknown RDF syntax {value!r} (known: {known})")
             return value
 
@@ -88,32 +94,32 @@ class DcatRdfHarvester(Harvester):
                 )
             pages.add(normalise_url(url))
             fetched = self.http.get(url, headers={"Accept": ACCEPT})
-            graph = self._parse(fetched, url)
-            for node in ru.dataset_nodes(graph):
-                item = self._item(graph, node)
+            page = self._parse(fetched, url)
+            for node in page.datasets():
+                item = self._item(page, node)
                 if item is None or item.guid in guids:
                     continue
                 guids.add(item.guid)
                 yield item
                 if self.options.max_items and len(guids) >= self.options.max_items:
                     return
-            url = self._next(graph, fetched.url or url)
+            url = self._next(page, fetched.url or url)
 
-    def _parse(self, fetched: Fetched, url: str) -> Graph:
+    def _parse(self, fetched: Fetched, url: str) -> Page:
         head = fetched.content[:300].lstrip().lower()
         if fetched.content_type == "text/html" or head.startswith((b"<!doctype html", b"<html")):
             raise BadPayload(url, f"expected RDF, got an HTML page ({fetched.content_type})")
-        syntax = ru.syntax_for(fetched.content_type, fetched.url or url, self.options.format)
+        syntax = rdf_pages.syntax_for(fetched.content_type, fetched.url or url, self.options.format)
         if syntax is None:
             raise BadPayload(
                 url,
                 f"cannot tell the RDF syntax of {fetched.content_type or 'an untyped answer'}; "
                 "set the source option `format`",
             )
-        return ru.parse_graph(fetched.content, syntax, base=fetched.url or url)
+        return rdf_pages.read_page(fetched.content, syntax, base=fetched.url or url)
 
-    def _next(self, graph: Graph, page_url: str) -> str | None:
-        target = ru.next_page(graph, page_url)
+    def _next(self, page: Page, page_url: str) -> str | None:
+        target = page.next_page(page_url)
         if target is None:
             return None
         parts = urlsplit(target)
@@ -124,15 +130,21 @@ class DcatRdfHarvester(Harvester):
             raise FetchError(target, f"next page leaves {home}; refused (option same_host)")
         return target
 
-    def _item(self, graph: Graph, node: Node) -> RemoteItem | None:
-        guid = dataset_guid(graph, node, self.source.url)
+    def _item(self, page: Page, node: rdf_pages.Term) -> RemoteItem | None:
+        if isinstance(node, rdf_pages.ox.NamedNode):
+            guid: str | None = node.value
+        else:
+            title = page.text(node, rdf_pages.DCT + "title")
+            guid = page.text(node, rdf_pages.DCT + "identifier") or (
+                f"{self.source.url}#{slug(title)}" if title else None
+            )
         if guid is None:
             return None
         return RemoteItem(
             guid=guid,
-            payload=ru.subgraph_ntriples(graph, node),
-            url=str(node) if isinstance(node, URIRef) else None,
-            modified=ru.parse_datetime(ru.first_text(graph, node, DCT.modified)),
+            payload=page.ntriples(node),
+            url=node.value if isinstance(node, rdf_pages.ox.NamedNode) else None,
+            modified=parse_datetime(page.text(node, rdf_pages.DCT + "modified")),
         )
 
     # -- transform --------------------------------------------------------------------------
@@ -140,230 +152,70 @@ class DcatRdfHarvester(Harvester):
     def transform(self, item: RemoteItem) -> Records:
         if not isinstance(item.payload, str) or not item.payload.strip():
             raise TransformError(f"{item.guid}: the payload is not N-Triples text")
-        graph = ru.parse_graph(item.payload.encode(), "nt", base=item.url or "urn:x-dcat:item")
+        try:
+            graph = read_graph(item.payload, "nt", base_uri=item.url or "urn:x-dcat:item")
+        except DcatParseError as exc:
+            raise TransformError(f"{item.guid}: {exc}") from None
         node = _root(graph, item.guid)
         if node is None:
             raise TransformError(f"{item.guid}: no dcat:Dataset in the payload")
+
+        def identify(identifier: str | None) -> str:
+            return dataset_id(identifier or key_of(item.guid), item.guid)
+
+        data = dataset_data(graph, node, PROFILE, identify=identify)
+        if not data.get("title"):
+            raise TransformError(f"{item.guid}: the dataset has no dct:title")
+        _tidy(data, item)
         try:
-            return Records(datasets=[to_dataset(graph, node, item)])
+            return Records(datasets=[validated(data)])
         except ValidationError as exc:
             raise TransformError(f"{item.guid}: " + "; ".join(describe_errors(exc))) from None
 
 
-def dataset_guid(graph: Graph, node: Node, feed_url: str) -> str | None:
-    """The dataset's URI, else its ``dct:identifier``, else the feed URL + a slug of its title."""
-    if isinstance(node, URIRef):
-        return str(node)
-    identifier = ru.first_text(graph, node, DCT.identifier)
-    if identifier:
-        return identifier
-    title = ru.first_text(graph, node, DCT.title)
-    return f"{feed_url}#{ru.slug(title)}" if title else None
-
-
 def _root(graph: Graph, guid: str) -> Node | None:
-    found = ru.dataset_nodes(graph)
+    found = sorted(
+        set(graph.subjects(RDF.type, DCAT_DATASET)),
+        key=lambda n: (not isinstance(n, URIRef), str(n)),
+    )
     if URIRef(guid) in found:
         return URIRef(guid)
     roots = [n for n in found if not any(True for _ in graph.subjects(None, n))]
     return (roots or found or [None])[0]
 
 
-def to_dataset(graph: Graph, node: Node, item: RemoteItem) -> DatasetCreate:
-    title = ru.first_text(graph, node, DCT.title)
-    if not title:
-        raise TransformError(f"{item.guid}: the dataset has no dct:title")
-    identifier = ru.first_text(graph, node, DCT.identifier)
-    distributions = _distributions(graph, node)
-    licence = _licence(graph, ru.objects(graph, node, DCT.license)) or next(
-        (d.licence for d in distributions if d.licence), None
-    )
-    start, end = _temporal(graph, node)
-
-    def theme(value: Node) -> str | None:
-        return _concept(graph, "theme", [value])
-
-    return DatasetCreate(
-        id=dataset_id(identifier or ru.key_of(item.guid), item.guid),
-        title=title[:500],
-        description=ru.plain_text(ru.first_text(graph, node, DCT.description))[:20_000],
-        publisher=_publisher(graph, node),
-        contact_point=_contact(graph, node),
-        landing_page=ru.first_url(ru.objects(graph, node, DCAT.landingPage)),
-        licence=licence,
-        access_rights=_access_rights(ru.objects(graph, node, DCT.accessRights)),
-        accrual_periodicity=_concept(
-            graph, "frequency", ru.objects(graph, node, DCT.accrualPeriodicity)
-        ),
-        issued=ru.parse_date(ru.first_text(graph, node, DCT.issued)),
-        modified=ru.parse_datetime(ru.first_text(graph, node, DCT.modified)),
-        temporal_start=start,
-        temporal_end=end,
-        spatial=sorted(ru.iter_unique(_spatial(graph, node)), key=str.casefold),
-        keywords=sorted(ru.iter_unique(ru.literals(graph, node, DCAT.keyword)), key=str.casefold),
-        themes=sorted({t for t in map(theme, ru.objects(graph, node, DCAT.theme)) if t}),
-        conforms_to=ru.urls(ru.objects(graph, node, DCT.conformsTo)),
-        other_identifiers=[identifier] if identifier else [],
-        source_record=(item.url or item.guid)[:2000],
-        distributions=distributions,
-    )
+def _tidy(data: dict[str, Any], item: RemoteItem) -> None:
+    """What other catalogues' feeds need beyond the shared mapping: HTML or Markdown in
+    descriptions, keywords repeated in another case, formats known only by a file suffix."""
+    data["description"] = plain_text(data.get("description"))[:20_000]
+    keywords: dict[str, str] = {}
+    for keyword in data.get("keywords") or ():
+        keywords.setdefault(keyword.casefold(), keyword)
+    data["keywords"] = sorted(keywords.values(), key=str.casefold)
+    data["source_record"] = (item.url or item.guid)[:2000]
+    for dist in data.get("distributions") or ():
+        if dist.get("description"):
+            dist["description"] = plain_text(dist["description"])[:5000] or None
+        if not dist.get("format"):
+            url = dist.get("download_url") or dist.get("access_url") or ""
+            concept = vocab.match("format", PurePosixPath(urlsplit(url).path).suffix or "")
+            if concept is not None:
+                dist["format"] = concept.notation
 
 
-# -- the parts of a dataset ---------------------------------------------------------------------
-
-
-def _publisher(graph: Graph, node: Node) -> OrganisationCreate | None:
-    for org in ru.objects(graph, node, DCT.publisher):
-        name = ru.first_text(
-            graph, org, FOAF.name, SKOS.prefLabel, VCARD.fn, VCARD["organization-name"], RDFS.label
-        )
-        if not name:
-            continue
-        key = ru.first_text(graph, org, DCT.identifier) or (
-            ru.key_of(str(org)) if isinstance(org, URIRef) else name
-        )
-        return OrganisationCreate(
-            id=ru.bounded_id(ru.slug(key) or ru.slug(name), str(org)),
-            name=name[:500],
-            homepage=ru.first_url(ru.objects(graph, org, FOAF.homepage)),
-            identifiers={"uri": str(org)} if isinstance(org, URIRef) else {},
-        )
-    return None
-
-
-def _contact(graph: Graph, node: Node) -> ContactPointCreate | None:
-    for point in ru.objects(graph, node, DCAT.contactPoint):
-        found = {
-            "name": ru.first_text(graph, point, VCARD.fn, VCARD["organization-name"], FOAF.name),
-            "email": _vcard_value(graph, point, VCARD.hasEmail, "mailto:"),
-            "url": ru.first_url(ru.objects(graph, point, VCARD.hasURL)),
-            "telephone": _vcard_value(graph, point, VCARD.hasTelephone, "tel:"),
-        }
-        valid = {k: v for k, v in found.items() if v and _valid_contact_field(k, v)}
-        if any(k in valid for k in ("email", "url", "telephone")):
-            return ContactPointCreate(**valid)
-    return None
-
-
-def _vcard_value(graph: Graph, point: Node, predicate: URIRef, scheme: str) -> str | None:
-    for value in ru.objects(graph, point, predicate):
-        text = ru.iri_or_text(value) if not isinstance(value, BNode) else None
-        text = text or ru.first_text(graph, value, VCARD.hasValue)
-        if not text:
-            inner = ru.objects(graph, value, VCARD.hasValue)
-            text = ru.iri_or_text(inner[0]) if inner else None
-        if text:
-            return text[len(scheme) :] if text.lower().startswith(scheme) else text
-    return None
-
-
-def _valid_contact_field(field: str, value: str) -> bool:
-    try:
-        ContactPointCreate.model_validate({field: value, "telephone": "0"})
-    except ValidationError:
-        return False
-    return True
-
-
-def _distributions(graph: Graph, node: Node) -> list[DistributionCreate]:
-    found: dict[str, DistributionCreate] = {}
-    for dist in ru.objects(graph, node, DCAT.distribution):
-        download = ru.first_url(ru.objects(graph, dist, DCAT.downloadURL))
-        access = ru.first_url(ru.objects(graph, dist, DCAT.accessURL)) or download
-        if access is None or access in found:
-            continue
-        media = ru.media_type(ru.objects(graph, dist, DCAT.mediaType))
-        fmt = (
-            _concept(graph, "format", ru.objects(graph, dist, DCT.format))
-            or (_match("format", media) if media else None)
-            or _match("format", PurePosixPath(urlsplit(download or access).path).suffix)
-        )
-        found[access] = DistributionCreate(
-            title=(ru.first_text(graph, dist, DCT.title) or "")[:500] or None,
-            description=ru.plain_text(ru.first_text(graph, dist, DCT.description))[:5000] or None,
-            access_url=access,
-            download_url=download,
-            media_type=media,
-            format=fmt,
-            byte_size=ru.byte_size(ru.first_text(graph, dist, DCAT.byteSize)),
-            issued=ru.parse_date(ru.first_text(graph, dist, DCT.issued)),
-            modified=ru.parse_datetime(ru.first_text(graph, dist, DCT.modified)),
-            licence=_licence(graph, ru.objects(graph, dist, DCT.license)),
-        )
-    return [found[k] for k in sorted(found)]
-
-
-def _licence(graph: Graph, values: list[Node]) -> str | None:
-    return _concept(graph, "licence", values, extra=(DCT.identifier,))
-
-
-def _concept(
-    graph: Graph, scheme: str, values: list[Node], extra: tuple[URIRef, ...] = ()
-) -> str | None:
-    """A notation for the first value: by ``exact_match`` URI, then by label (a literal, the
-    URI's last segment, or the node's own labels)."""
-    for value in values:
-        if isinstance(value, URIRef):
-            notation = ru.concept_for_uri(scheme, str(value)) or _match(
-                scheme, ru.last_segment(str(value))
-            )
-        elif isinstance(value, Literal):
-            notation = ru.concept_for_uri(scheme, str(value)) or _match(scheme, str(value))
-        else:
-            notation = None
-        labels = ru.literals(graph, value, SKOS.prefLabel, RDFS.label, DCT.title, *extra)
-        notation = notation or next(
-            (n for n in map(lambda t: _match(scheme, t), labels) if n), None
-        )
-        if notation:
-            return notation
-    return None
-
-
-def _match(scheme: str, text: str) -> str | None:
-    concept = vocab.match(scheme, text) if text and text.strip() else None
-    return concept.notation if concept else None
-
-
-def _access_rights(values: list[Node]) -> str | None:
-    for value in values:
-        text = ru.iri_or_text(value)
-        if text and ru.last_segment(text).upper() in ACCESS_RIGHTS:
-            return ACCESS_RIGHTS[ru.last_segment(text).upper()]
-    return None
-
-
-def _temporal(graph: Graph, node: Node) -> tuple[date | None, date | None]:
-    starts: list[date] = []
-    ends: list[date] = []
-    for period in ru.objects(graph, node, DCT.temporal):
-        starts += ru.parse_dates(
-            ru.literals(graph, period, DCAT.startDate, SCHEMA.startDate, SCHEMA_HTTPS.startDate)
-        )
-        ends += ru.parse_dates(
-            ru.literals(graph, period, DCAT.endDate, SCHEMA.endDate, SCHEMA_HTTPS.endDate)
-        )
-    start, end = (min(starts) if starts else None), (max(ends) if ends else None)
-    if start and end and end < start:
-        return None, None
-    return start, end
-
-
-def _spatial(graph: Graph, node: Node) -> list[str]:
-    names: list[str] = []
-    for place in ru.objects(graph, node, DCT.spatial):
-        if isinstance(place, Literal):
-            names.append(str(place).strip())
-        else:
-            label = ru.first_text(
-                graph, place, SKOS.prefLabel, RDFS.label, LOCN.geographicName, DCT.title
-            )
-            names += [label] if label else []
-    return [n for n in names if n]
+def key_of(guid: str) -> str:
+    """What a URI guid is called: its fragment, else its last path segment (with the one before
+    when the last is generic, e.g. ``node/3584`` or ``.../index.html``), else its host."""
+    parts = urlsplit(guid)
+    if not (parts.scheme and parts.netloc):
+        return guid
+    if parts.fragment:
+        return parts.fragment
+    segments = [s for s in parts.path.split("/") if s]
+    tail = segments[-2:] if segments and WEAK_SEGMENT.match(segments[-1]) else segments[-1:]
+    return "-".join(tail) or parts.netloc
 
 
 def dataset_id(key: str, guid: str) -> str:
     """``dcat-<slug>``: stable for the same key, at most 200 characters."""
-    return ru.bounded_id(
-        "dcat-" + (ru.slug(key) or hashlib.sha1(guid.encode()).hexdigest()[:12]), guid
-    )
+    return bounded_id("dcat-" + (slug(key) or hashlib.sha1(guid.encode()).hexdigest()[:12]), guid)

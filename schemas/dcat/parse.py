@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import warnings
+from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
 
@@ -97,7 +98,7 @@ def from_graph(
     for node in sorted(nodes, key=lambda n: (isinstance(n, BNode), _name(reader, n))):
         data = assemble(reader, node, decode(reader, node))
         try:
-            records.append(_validated(data))
+            records.append(validated(data))
         except ValidationError as exc:
             problems += [f"dataset {_name(reader, node)}: {line}" for line in describe_errors(exc)]
     if problems:
@@ -105,11 +106,37 @@ def from_graph(
     return records
 
 
-def assemble(rd: Reader, node: RdfNode, values: dict[str, Any]) -> dict[str, Any]:
+def dataset_data(
+    graph: Graph,
+    node: RdfNode,
+    profile: Profile,
+    *,
+    base_uri: str | None = None,
+    identify: Callable[[str | None], str] | None = None,
+) -> dict[str, Any]:
+    """One ``dcat:Dataset`` node's record data, not yet validated (see :func:`validated`).
+
+    ``identify`` names the record from its ``dct:identifier`` (or ``None``) instead of the
+    default rule: a harvester's own id scheme. The identifier is kept in
+    ``other_identifiers`` whenever it is not the id."""
+    reader = Reader(graph, profile, base_uri)
+    return assemble(reader, node, decode(reader, node), identify=identify)
+
+
+def assemble(
+    rd: Reader,
+    node: RdfNode,
+    values: dict[str, Any],
+    *,
+    identify: Callable[[str | None], str] | None = None,
+) -> dict[str, Any]:
     """The record's data: the rows' values plus what depends on several of them (the id,
     identifiers, the licence distributions inherit, the source URI), trimmed to fit."""
     identifier = values.pop("id", None)
-    ident = _dataset_id(rd, node, identifier, values.get("title"))
+    if identify is not None:
+        ident = identify(identifier)
+    else:
+        ident = _dataset_id(rd, node, identifier, values.get("title"))
     if identifier and identifier != ident:
         values["other_identifiers"] = sorted({*values.get("other_identifiers", []), identifier})
     distributions = values.get("distributions") or []
@@ -159,8 +186,9 @@ def _name(rd: Reader, node: RdfNode) -> str:
     return repr(rd.text(node, "dct:identifier") or rd.text(node, "dct:title") or "(no title)")
 
 
-def _validated(data: dict[str, Any]) -> DatasetCreate:
-    """Validate, dropping optional values (or list items) that fail, a few rounds at most."""
+def validated(data: dict[str, Any]) -> DatasetCreate:
+    """Validate, dropping optional values (or list items) that fail, a few rounds at most;
+    :class:`pydantic.ValidationError` when a required value (id, title) is missing or bad."""
     for _ in range(4):
         try:
             return DatasetCreate.model_validate(data)

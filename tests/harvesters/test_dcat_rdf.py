@@ -19,7 +19,7 @@ from harvesters.base import RemoteItem, SourceConfig
 from harvesters.dcat_rdf import DcatRdfHarvester
 from harvesters.errors import BadPayload, BadStatus, FetchError, TransformError
 from harvesters.http import HarvestClient, HttpPolicy
-from harvesters.rdf_util import parse_graph
+from harvesters.rdf_pages import read_page
 from harvesters.snapshots import SnapshotTransport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -325,7 +325,7 @@ def test_rdf_xml_external_entities_are_refused(encoding: str):
   </rdf:Description>
 </rdf:RDF>""".encode(encoding)
     with pytest.raises(BadPayload, match="entities is refused"):
-        parse_graph(body, "xml", base=FEED)
+        read_page(body, "xml", base=FEED)
 
 
 def test_rdf_xml_with_an_external_dtd_is_read_without_fetching_it():
@@ -336,7 +336,7 @@ def test_rdf_xml_with_an_external_dtd_is_read_without_fetching_it():
   <rdf:Description rdf:about="https://example.org/d"><dct:title>Kept</dct:title>
   </rdf:Description>
 </rdf:RDF>"""
-    assert len(parse_graph(body, "xml", base=FEED)) == 1
+    assert len(read_page(body, "xml", base=FEED)) == 1
 
 
 @pytest.fixture

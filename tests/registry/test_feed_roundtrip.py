@@ -51,12 +51,6 @@ def served(load, settings):
     thread.join(timeout=10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: harvesters/dcat_rdf.py's own mapping drops dct:format on some "
-    "distributions (e.g. a CSV whose accessURL is a landing page); it goes when that harvester "
-    "moves onto the shared schemas.dcat.parse (issue 4)",
-)
 def test_a_dcat_harvester_gets_every_record_back(served):
     http = HarvestClient(httpx.Client(), policy=HttpPolicy(min_interval=0.0, retries=0))
     harvester = DcatRdfHarvester(SourceConfig("us", "dcat", f"{served}/catalog.ttl"), http)
