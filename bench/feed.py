@@ -183,7 +183,7 @@ class PageInputs:
 def page_inputs(session: Session, settings: Settings, fmt: str, page: int) -> PageInputs:
     """The records, catalogue and paging of one feed page, built as registry/api/catalog.py does."""
     query = feed.FeedQuery(page=page, profile=PROFILE)
-    found = feed.feed_page(session=session, search=None, query=query, base_uri=settings.base_uri)  # type: ignore[arg-type]
+    found = feed.feed_page(session=session, search=None, order=feed.FeedOrder(), query=query)  # type: ignore[arg-type]
     path = f"/catalog.{fmt}"
     urls = {
         n: f"{settings.base_uri}{path}?" + urlencode([("page", str(n))])

@@ -189,4 +189,3 @@ def read_page(content: bytes, syntax: str, *, base: str) -> Page:
         raise BadPayload(base, str(exc)) from None
     text = graph.serialize(format="nt", encoding="utf-8")
     return Page(ox.parse(text, ox.RdfFormat.N_TRIPLES, lenient=True))
-

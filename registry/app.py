@@ -14,6 +14,7 @@ from registry.api import catalog, datasets, errors, harvest, organisations, voca
 from registry.api.ckan import router as ckan_router
 from registry.config import Settings
 from registry.db import make_engine
+from registry.feed import FeedOrder
 from registry.search import Search
 
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.search = Search(engine)
+    app.state.feed_order = FeedOrder()
     errors.install(app)
     app.include_router(datasets.router)
     app.include_router(organisations.router)

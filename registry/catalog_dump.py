@@ -12,7 +12,7 @@ from sqlmodel import Session
 from registry.config import Settings
 from registry.feed import catalog_info
 from registry.loading import export_lines
-from registry.records import iter_public_datasets
+from registry.record_views import iter_record_views
 from schemas import Dataset
 from schemas.common import utc
 from schemas.dcat import to_graph, write
@@ -32,7 +32,7 @@ def dump_lines(*, session: Session, settings: Settings, fmt: str, profile: str) 
             yield line + "\n"
         return
     modified = utc(session.execute(select(func.max(Dataset.updated_at))).scalar())
-    records = iter_public_datasets(session=session, base_uri=settings.base_uri, pks=_pks(session))
+    records = iter_record_views(session=session, pks=_pks(session))
     yield from write(
         records,
         fmt,
@@ -47,9 +47,7 @@ def catalogue_graph(
 ) -> Graph:
     """The catalogue as one rdflib graph (the reference path; fine for validation)."""
     modified = utc(session.execute(select(func.max(Dataset.updated_at))).scalar())
-    records = iter_public_datasets(
-        session=session, base_uri=settings.base_uri, pks=_pks(session, limit)
-    )
+    records = iter_record_views(session=session, pks=_pks(session, limit))
     return to_graph(
         records,
         base_uri=settings.base_uri,

@@ -10,18 +10,20 @@ their copies.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 import vocab
 from registry.config import Settings
 from registry.queries import check_filters
-from registry.records import public_datasets
+from registry.record_views import RecordView, record_views
 from registry.search import Search, SearchQuery
-from schemas import Dataset, DatasetPublic
+from registry.search.engine import current_generation
+from schemas import Dataset
 from schemas.common import utc
 from schemas.dcat import CatalogInfo, PageInfo
 
@@ -40,7 +42,7 @@ class FeedQuery:
 
 @dataclass(frozen=True)
 class FeedPage:
-    records: list[DatasetPublic]
+    records: list[RecordView]
     total: int
     page: int
     last_modified: datetime | None
@@ -51,28 +53,43 @@ class FeedPage:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def feed_page(*, session: Session, search: Search, query: FeedQuery, base_uri: str) -> FeedPage:
+class FeedOrder:
+    """Every dataset's pk in feed order, and the latest change, read once per generation of
+    the database (any write starts a new one). A page is then a slice of a list: SQLite answers
+    ``COUNT`` and ``OFFSET`` by walking the table, which made the last page of 100k records
+    cost 50 ms more than the first. Thread-safe; one per app."""
+
+    def __init__(self) -> None:
+        self._state: tuple[int, list[int], datetime | None] | None = None
+        self._lock = threading.Lock()
+
+    def read(self, session: Session) -> tuple[int, list[int], datetime | None]:
+        """(generation, pks in ascending order, latest ``updated_at``)."""
+        conn = session.connection()
+        generation = current_generation(conn)
+        state = self._state
+        if state is None or state[0] != generation:
+            with self._lock:
+                state = self._state
+                if state is None or state[0] != generation:
+                    pks = list(session.execute(select(Dataset.pk).order_by(Dataset.pk)).scalars())
+                    latest = utc(session.execute(select(func.max(Dataset.updated_at))).scalar())
+                    state = self._state = (generation, pks, latest)
+        return state
+
+
+def feed_page(*, session: Session, search: Search, order: FeedOrder, query: FeedQuery) -> FeedPage:
     """One page of the feed. A page past the last is empty (the caller decides what to say)."""
-    generation = int(
-        session.execute(text("SELECT value FROM registry_state WHERE name = 'search'")).scalar()
-        or 0
-    )
-    last_modified = utc(session.execute(select(func.max(Dataset.updated_at))).scalar())
+    generation, pks, last_modified = order.read(session)
     start = (query.page - 1) * PAGE_SIZE
     if query.q or query.filters:
         check_filters(query.filters)
         pks = _searched_pks(session, search, query)
-        total, page_pks = len(pks), pks[start : start + PAGE_SIZE]
-    else:
-        statement = select(Dataset.pk)
-        if query.modified_since:
-            statement = statement.where(Dataset.updated_at >= query.modified_since)
-        total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-        page_pks = list(
-            session.execute(statement.order_by(Dataset.pk).limit(PAGE_SIZE).offset(start)).scalars()
-        )
-    records = public_datasets(session=session, base_uri=base_uri, pks=page_pks)
-    return FeedPage(records, total, query.page, last_modified, generation)
+    elif query.modified_since:
+        statement = select(Dataset.pk).where(Dataset.updated_at >= query.modified_since)
+        pks = list(session.execute(statement.order_by(Dataset.pk)).scalars())
+    records = record_views(session=session, pks=pks[start : start + PAGE_SIZE])
+    return FeedPage(records, len(pks), query.page, last_modified, generation)
 
 
 def _searched_pks(session: Session, search: Search, query: FeedQuery) -> list[int]:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from registry import feed
-from registry.api.deps import SearchDep, SessionDep, SettingsDep
+from registry.api.deps import FeedOrderDep, SearchDep, SessionDep, SettingsDep
 from registry.errors import BadRequest, NotAcceptable, NotFound
 from registry.formats import FORMATS, RDF, choose
 from registry.records import public_datasets
@@ -115,11 +115,12 @@ def _catalog(
     extension: str | None,
     session: SessionDep,
     search: SearchDep,
+    order: FeedOrderDep,
     settings: SettingsDep,
 ) -> Response:
     fmt = negotiate(request, extension)
     query = parse_feed_query(request)
-    page = feed.feed_page(session=session, search=search, query=query, base_uri=settings.base_uri)
+    page = feed.feed_page(session=session, search=search, order=order, query=query)
     if page.page > page.pages:
         raise NotFound(f"page {page.page} is past the last page ({page.pages}) of the catalogue")
     tag = feed.etag(
@@ -157,21 +158,30 @@ def _catalog(
 
 @router.get("/catalog", summary="The DCAT-AP catalogue", responses=RDF_RESPONSES)
 def catalog(
-    request: Request, session: SessionDep, search: SearchDep, settings: SettingsDep
+    request: Request,
+    session: SessionDep,
+    search: SearchDep,
+    order: FeedOrderDep,
+    settings: SettingsDep,
 ) -> Response:
     """Pages of 100 records in a stable order, with Hydra paging; ``page``, ``modified_since``,
     ``q`` and the search filters; ``profile=dcat-ap-2`` for older consumers. The format comes
     from ``?f=``, then ``Accept`` (Turtle when there is no preference)."""
-    return _catalog(request, None, session, search, settings)
+    return _catalog(request, None, session, search, order, settings)
 
 
 @router.get(
     "/catalog.{extension}", summary="The DCAT-AP catalogue in one format", responses=RDF_RESPONSES
 )
 def catalog_as(
-    extension: str, request: Request, session: SessionDep, search: SearchDep, settings: SettingsDep
+    extension: str,
+    request: Request,
+    session: SessionDep,
+    search: SearchDep,
+    order: FeedOrderDep,
+    settings: SettingsDep,
 ) -> Response:
-    return _catalog(request, extension, session, search, settings)
+    return _catalog(request, extension, session, search, order, settings)
 
 
 def _one(dataset_id: str, session: SessionDep, settings: SettingsDep):

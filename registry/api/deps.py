@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from registry.config import Settings
+from registry.feed import FeedOrder
 from registry.search import Search
 
 
@@ -25,6 +26,11 @@ def get_search(request: Request) -> Search:
     return request.app.state.search
 
 
+def get_feed_order(request: Request) -> FeedOrder:
+    return request.app.state.feed_order
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[Search, Depends(get_search)]
+FeedOrderDep = Annotated[FeedOrder, Depends(get_feed_order)]

@@ -41,6 +41,9 @@ class Emitter:
         self.profile = profile
         self.base = base_uri.rstrip("/")
         self.lang = lang
+        self._prefix = self.base + "/"
+        # A base that is an IRI as it stands: segments that are identifiers keep it one.
+        self._safe_base = iri(self._prefix) == self._prefix and _START_HTTP.match(self._prefix)
         self._expanded: dict[str, str] = {}
         self._seen: set[str] = set()
         self.cache: dict[tuple[str, ...], Iri | None] = {}
@@ -56,9 +59,10 @@ class Emitter:
     def uri(self, *parts: str) -> Iri:
         """A URI of the registry: ``{base}/datasets/{id}`` from ``("datasets", id)``; each part
         is one path segment (a ``/`` in an id is percent-encoded)."""
-        if not all(map(_SEGMENT.match, parts)):
-            parts = tuple(map(segment, parts))
-        made = iri(self.base + "/" + "/".join(parts))
+        if self._safe_base and all(map(_SEGMENT.match, parts)):
+            return Iri(self._prefix + "/".join(parts))  # nothing to check or encode
+        parts = tuple(map(segment, parts))
+        made = iri(self._prefix + "/".join(parts))
         if made is None:
             raise ValueError(f"the base URI {self.base!r} is not an absolute http(s) URI")
         return made
@@ -92,6 +96,7 @@ class Emitter:
 
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+_START_HTTP = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)
 
 
 def segment(part: str) -> str:

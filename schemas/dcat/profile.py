@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from rdflib import BNode, Literal, URIRef
@@ -212,30 +212,33 @@ def _dates(rd: Reader, period: RdfNode, direct: tuple[str, ...], instant: str) -
     return [d for d in map(parse_date, texts) if d]
 
 
-class _Inherited:
-    """A distribution seen with the dataset's licence when it has none of its own."""
+class _Licence(NamedTuple):
+    """What a distribution without a licence of its own is written with: the dataset's."""
 
-    def __init__(self, distribution: Any, licence: str | None) -> None:
-        self._distribution = distribution
-        self.licence = distribution.licence or licence
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._distribution, name)
+    licence: str
 
 
 def _distributions(em: Emitter, row: FieldMap) -> Step:
     """Each distribution its own node under the dataset's URI, by the distribution rows, with
     the dataset's licence when it has none."""
     predicate, cls, name = em.p(row.predicate), Iri(em.p(row.cls or "dcat:Distribution")), row.name
+    rows = em.profile.distribution
+    at = next((i for i, r in enumerate(rows) if r.name == "licence"), len(rows))
+    # The rows around the licence row, split once (plans are kept per rows tuple).
+    before, licence, after = rows[:at], rows[at : at + 1], rows[at + 1 :]
 
     def step(record: Any, out: Out) -> None:
+        inherited = _Licence(record.licence) if record.licence else None
         for position, distribution in enumerate(getattr(record, name) or ()):
             key = getattr(distribution, "id", None) or str(position)
             target = em.uri("datasets", record.id, "distributions", key)
             out.pairs.append((predicate, target))
             inner = Out([(ns.RDF_TYPE, cls)], [])
-            view = _Inherited(distribution, record.licence) if record.licence else distribution
-            encode(em, em.profile.distribution, view, inner)
+            encode(em, before, distribution, inner)
+            if licence:
+                own = distribution.licence or inherited is None
+                encode(em, licence, distribution if own else inherited, inner)
+            encode(em, after, distribution, inner)
             out.nodes.append(Node(target, inner.pairs))
             out.nodes.extend(inner.nodes)
 

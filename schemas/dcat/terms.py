@@ -82,7 +82,9 @@ _DATE, _DATETIME = XSD + "date", XSD + "dateTime"
 
 
 def lit(value: str, lang: str | None = None) -> Lit:
-    return _new(Lit, (_NOT_XML.sub("", value), lang, None))
+    if not (value.isascii() and value.isprintable()):  # printable ASCII needs no cleaning
+        value = _NOT_XML.sub("", value)
+    return _new(Lit, (value, lang, None))
 
 
 def typed(value: str, datatype: str) -> Lit:

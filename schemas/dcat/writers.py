@@ -27,7 +27,6 @@ from schemas.dcat.terms import Iri, Lit, Node, Term
 Chunks = Iterable[list[Node]]
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
-_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _XML_ATTR = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;"}
@@ -72,8 +71,9 @@ def _suffix_key(obj: Lit) -> str:
     return obj.datatype or obj.lang or ""
 
 
-def _string(value: str) -> str:
-    return '"' + value.translate(_STRING_ESCAPES) + '"'
+# A quoted Turtle / N-Triples string. JSON's escapes (\" \\ \n \r \t \b \f, and \uXXXX for other
+# control characters) are all escapes of both syntaxes, and the json module writes them in C.
+_string = encode_basestring
 
 
 # -- Turtle --------------------------------------------------------------------------------------
