@@ -35,7 +35,6 @@ class PublisherView(NamedTuple):
 
 
 class CoverageView(NamedTuple):
-    dataset_pk: int
     scheme: str
     concept: str
     provenance: str
@@ -118,8 +117,13 @@ def record_views(*, session: Session, pks: Sequence[int]) -> list[RecordView]:
                 dist = dist._replace(issued=_date(dist.issued), modified=_time(dist.modified))
             views[dist.dataset_pk].distributions.append(dist)
         cursor.execute(_COVERAGE_SQL.format(numbers))
-        for row in cursor.fetchall():
-            views[row[0]].coverage.append(CoverageView._make(row))
+        statements: dict[tuple[str, str, str], CoverageView] = {}  # few, repeated often
+        for pk, scheme, concept, provenance in cursor.fetchall():
+            key = (scheme, concept, provenance)
+            found = statements.get(key)
+            if found is None:
+                found = statements[key] = CoverageView._make(key)
+            views[pk].coverage.append(found)
         cursor.execute(_PUBLISHER_SQL.format(numbers))
         publishers = {org_id: PublisherView(org_id, name) for org_id, name in cursor.fetchall()}
     finally:

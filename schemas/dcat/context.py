@@ -59,8 +59,9 @@ class Emitter:
     def uri(self, *parts: str) -> Iri:
         """A URI of the registry: ``{base}/datasets/{id}`` from ``("datasets", id)``; each part
         is one path segment (a ``/`` in an id is percent-encoded)."""
-        if self._safe_base and all(map(_SEGMENT.match, parts)):
-            return Iri(self._prefix + "/".join(parts))  # nothing to check or encode
+        path = "/".join(parts)
+        if self._safe_base and _PATH.match(path) and path.count("/") == len(parts) - 1:
+            return Iri(self._prefix + path)  # identifiers only: nothing to check or encode
         parts = tuple(map(segment, parts))
         made = iri(self._prefix + "/".join(parts))
         if made is None:
@@ -96,6 +97,7 @@ class Emitter:
 
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
+_PATH = re.compile(r"^[A-Za-z0-9._~/-]+$")  # segments of _SEGMENT characters, "/" between
 _START_HTTP = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)
 
 

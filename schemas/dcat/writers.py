@@ -66,9 +66,8 @@ def language(tag: str | None) -> str | None:
     return tag if tag and _LANG.match(tag) else None
 
 
-def _suffix_key(obj: Lit) -> str:
-    """What follows a literal's text: its datatype IRI, else its language tag, else ``""``."""
-    return obj.datatype or obj.lang or ""
+# What follows a literal's text is keyed by its datatype IRI, else its language tag, else "":
+# ``obj[2] or obj[1] or ""``, written inline (a call per literal costs more than the lookup).
 
 
 # A quoted Turtle / N-Triples string. JSON's escapes (\" \\ \n \r \t \b \f, and \uXXXX for other
@@ -126,7 +125,7 @@ def _ttl_pairs(pairs: list[tuple[str, Term]], memo: _TurtleTerms, joiner: str) -
         if isinstance(obj, Iri):
             append(memo.type[obj] if predicate == RDF_TYPE else f"<{obj}>")
         elif isinstance(obj, Lit):
-            append(_string(obj.value) + memo.suffix[_suffix_key(obj)])
+            append(_string(obj.value) + memo.suffix[obj[2] or obj[1] or ""])
         else:
             append(f"[ {_ttl_pairs(obj.pairs, memo, ' ; ')} ]")
     return "".join(parts)
@@ -160,7 +159,7 @@ def _nt_node(subject: str, node: Node, lines: list[str], memos: tuple[Any, Memo,
         if isinstance(obj, Iri):
             text = f"<{obj}>"
         elif isinstance(obj, Lit):
-            text = _string(obj.value) + suffixes[_suffix_key(obj)]
+            text = _string(obj.value) + suffixes[obj[2] or obj[1] or ""]
         else:
             text = f"_:n{next(labels)}"
             _nt_node(text, obj, lines, memos)
@@ -214,7 +213,7 @@ def _xml_pairs(
         if isinstance(obj, Iri):
             append(f'{pad}<{tag}{declare} rdf:resource="{obj.translate(_XML_ATTR)}"/>\n')
         elif isinstance(obj, Lit):
-            attribute = attributes[_suffix_key(obj)]
+            attribute = attributes[obj[2] or obj[1] or ""]
             text = obj.value.translate(_XML_TEXT)
             append(f"{pad}<{tag}{declare}{attribute}>{text}</{tag}>\n")
         else:
@@ -261,7 +260,7 @@ def _json_node(node: Node, memos: tuple[Memo, Memo, Memo]) -> str:
                 continue
             value = '{"@id":' + _json(obj) + "}"
         elif isinstance(obj, Lit):
-            value = '{"@value":' + _json(obj.value) + suffixes[_suffix_key(obj)]
+            value = '{"@value":' + _json(obj.value) + suffixes[obj[2] or obj[1] or ""]
         else:
             value = _json_node(obj, memos)
         groups.setdefault(keys[predicate], []).append(value)

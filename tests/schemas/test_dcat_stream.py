@@ -20,6 +20,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from schemas import DatasetPublic
 from schemas.dcat import FORMATS, PROFILES, dataset_uri, parse, to_graph, write
+from schemas.dcat.context import Emitter
 from schemas.dcat.ns import PREFIXES
 
 
@@ -167,6 +168,17 @@ def test_odd_iris_are_percent_encoded_or_left_out():
     subject = URIRef(dataset_uri(BASE, "torture.1~x"))
     assert len(set(graph.objects(subject, URIRef("http://purl.org/dc/terms/conformsTo")))) == 1
     assert (URIRef(f"{BASE}/organisations/o'brien"), None, None) in graph
+
+
+def test_registry_uris_encode_what_is_not_one_path_segment():
+    em = Emitter(PROFILES["dcat-ap-3"], BASE)
+    assert em.uri("datasets", "a/b") == f"{BASE}/datasets/a%2Fb"  # a "/" is not a new segment
+    assert (
+        em.uri("datasets", "x y", "distributions", "0") == f"{BASE}/datasets/x%20y/distributions/0"
+    )
+    assert em.uri("datasets", "ok.1~x") == f"{BASE}/datasets/ok.1~x"
+    odd = Emitter(PROFILES["dcat-ap-3"], "https://example.org/a b")
+    assert odd.uri("datasets", "x") == "https://example.org/a%20b/datasets/x"
 
 
 def test_turtle_has_one_prefix_block():
