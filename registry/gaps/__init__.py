@@ -1,0 +1,146 @@
+"""Gap analysis: where data about leaders is missing, how good what exists is, and why.
+
+Data functions shared by the API and the CLI; the method is :mod:`registry.gaps.method`
+(one table) and ``docs/gap-method.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+import vocab
+from registry.errors import NotFound, UnknownFilter
+from registry.gaps.facts import Facts, read_facts
+from registry.gaps.matrix import Cell, Key, Priorities, axes, build, cell_evidence, nearest
+
+__all__ = ["Cell", "Facts", "GapQuery", "Priorities", "gap_cell", "gap_cells", "gap_rows"]
+
+DIMENSIONS = ("sector", "grade", "attribute")
+BANDS = ("covered", "partial", "gap")
+COLUMNS = ("sector", "grade", "attribute", "score", "band", "datasets", "best", "priority", "need")
+
+
+@dataclass(frozen=True)
+class GapQuery:
+    sectors: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+    grade_level: str = "harmonised"  # or "all": every grade concept (drill-down)
+    sort: str = "matrix"  # or "need": the gaps that matter most first
+
+    def check(self) -> None:
+        for scheme, values in (
+            ("sector", self.sectors),
+            ("grade", self.grades),
+            ("attribute", self.attributes),
+        ):
+            for value in values:
+                if value not in vocab.load(scheme):
+                    raise UnknownFilter(f"{scheme} {value!r} is not in the {scheme} vocabulary")
+        for value in self.bands:
+            if value not in BANDS:
+                raise UnknownFilter(f"band {value!r} is not one of {', '.join(BANDS)}")
+        if self.grade_level not in ("harmonised", "all"):
+            raise UnknownFilter("grade_level must be 'harmonised' or 'all'")
+        if self.sort not in ("matrix", "need"):
+            raise UnknownFilter("sort must be 'matrix' or 'need'")
+        top = vocab.load("grade").top_concepts
+        if self.grade_level == "harmonised" and any(g not in top for g in self.grades):
+            raise UnknownFilter("a sector grade needs grade_level=all (drill-down)")
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def gap_cells(
+    *,
+    session: Session,
+    query: GapQuery,
+    on: date | None = None,
+    priorities: Priorities | None = None,
+) -> list[Cell]:
+    """The matrix cells the query selects, in vocabulary order or by need."""
+    query.check()
+    cells = build(
+        read_facts(session=session),
+        today=on or today(),
+        grade_level=query.grade_level,
+        priorities=priorities,
+    )
+    wanted = [
+        c
+        for c in cells.values()
+        if (not query.sectors or c.sector in query.sectors)
+        and (not query.grades or c.grade in query.grades)
+        and (not query.attributes or c.attribute in query.attributes)
+        and (not query.bands or c.band in query.bands)
+    ]
+    if query.sort == "need":
+        wanted.sort(key=lambda c: (-c.need, c.sector, c.grade, c.attribute))
+    return wanted
+
+
+def gap_rows(cells: list[Cell]) -> list[dict[str, Any]]:
+    """Long format: one row per cell."""
+    return [
+        {
+            "sector": c.sector,
+            "grade": c.grade,
+            "attribute": c.attribute,
+            "score": c.score,
+            "band": c.band,
+            "datasets": c.datasets,
+            "best": c.best,
+            "priority": c.priority,
+            "need": c.need,
+        }
+        for c in cells
+    ]
+
+
+def gap_cell(
+    *, session: Session, sector: str, grade: str, attribute: str, on: date | None = None
+) -> dict[str, Any]:
+    """One cell with every dataset behind it (factors, provenance, advice), and for an empty
+    cell the nearest evidence."""
+    key: Key = (sector, grade, attribute)
+    for scheme, value in zip(DIMENSIONS, key, strict=True):
+        if value not in vocab.load(scheme):
+            raise NotFound(f"{scheme} {value!r} is not in the {scheme} vocabulary")
+    when = on or today()
+    facts = read_facts(session=session)
+    level = "harmonised" if grade in vocab.load("grade").top_concepts else "all"
+    cells = build(facts, today=when, grade_level=level)
+    cell = cells[key]
+    found = cell_evidence(facts, key, today=when, grade_level=level)
+    near = nearest(cells, key) if not found else {}
+    return {
+        **gap_rows([cell])[0],
+        "labels": {
+            s: vocab.load(s).get(v).pref_label for s, v in zip(DIMENSIONS, key, strict=True)
+        },  # type: ignore[union-attr]
+        "evidence": [
+            {
+                "dataset": e.dataset_id,
+                "title": e.title,
+                "score": e.score,
+                "provenance": e.provenance,
+                "provenance_weight": e.weight,
+                "at_grade": e.at_grade,
+                "factors": [
+                    {"factor": c.factor, "points": c.points, "maximum": c.maximum, "note": c.note}
+                    for c in e.contributions
+                ],
+                "what_would_raise_it": list(e.advice),
+            }
+            for e in found
+        ],
+        "nearest": {k: gap_rows(v) for k, v in near.items()},
+        "axes": {k: len(v) for k, v in axes(level).items()},
+    }

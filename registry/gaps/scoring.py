@@ -1,0 +1,119 @@
+"""One dataset's worth as evidence for one cell: each factor's points, the provenance weight,
+and what would raise it. Pure: facts and a date in, numbers and sentences out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import vocab
+from registry.gaps import method
+from registry.gaps.facts import Facts
+from registry.quality.mqa import RECORD_MAXIMUM
+
+
+@dataclass(frozen=True)
+class Contribution:
+    factor: str
+    points: float
+    maximum: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    dataset_id: str
+    title: str
+    score: int  # 0-100, after the provenance weight
+    weight: float
+    provenance: str  # the weakest of the statements placing the dataset in the cell
+    at_grade: bool
+    contributions: tuple[Contribution, ...]
+    advice: tuple[str, ...]
+
+
+def shares(facts: Facts, today: date) -> dict[str, tuple[float, str]]:
+    """Each factor but ``grade`` as (share of its points 0-1, what the record has)."""
+    licence = vocab.load("licence").get(facts.licence) if facts.licence else None
+    formats = [vocab.load("format").get(f) for f in facts.formats]
+    readable = any(c and c.properties.get("machineReadable") for c in formats)
+    years = (today - facts.latest).days / 365.25 if facts.latest else None
+    recency = next(
+        (s for limit, s in method.RECENCY_STEPS if years is not None and years <= limit), 0.0
+    )
+    return {
+        "licence": (
+            1.0 if licence and licence.properties.get("open") else 0.0,
+            facts.licence or "no licence",
+        ),
+        "format": (1.0 if readable else 0.0, ", ".join(facts.formats) or "no files"),
+        "recency": (recency, f"latest date {facts.latest}" if facts.latest else "no dates"),
+        "regularity": (
+            method.REGULARITY.get(facts.accrual_periodicity or "", 0.0),
+            facts.accrual_periodicity or "no schedule stated",
+        ),
+        "granularity": (
+            method.GRANULARITY.get(facts.granularity, method.GRANULARITY[None]),
+            facts.granularity or "granularity not stated",
+        ),
+        "metadata": (
+            facts.metadata_points / RECORD_MAXIMUM,
+            f"{facts.metadata_points} of {RECORD_MAXIMUM} MQA points",
+        ),
+    }
+
+
+_ADVICE = {
+    "grade": "workforce-wide only: figures at this grade would add {gain}",
+    "licence": "{note}: an open licence (OGL v3) would add {gain}",
+    "format": "published only as {note}: a CSV would add {gain}",
+    "recency": "{note}: a current edition would add {gain}",
+    "regularity": "{note}: a regular (e.g. annual) schedule would add {gain}",
+    "granularity": "{note}: figures by grade or named posts would add {gain}",
+    "metadata": "metadata earns {note}: completing it would add up to {gain}",
+}
+
+
+def evidence(
+    facts: Facts,
+    *,
+    at_grade: bool,
+    provenance: str,
+    today: date,
+    parts: dict[str, tuple[float, str]] | None = None,
+) -> Evidence:
+    """The dataset as evidence for a cell it is placed in (``at_grade``: by a statement at the
+    cell's grade, else as workforce-wide data)."""
+    found = dict(parts or shares(facts, today))
+    found["grade"] = (1.0, "at this grade") if at_grade else (0.0, "workforce-wide")
+    weight = method.PROVENANCE.get(provenance, min(method.PROVENANCE.values()))
+    contributions = tuple(
+        Contribution(f.name, round(found[f.name][0] * f.points, 1), f.points, found[f.name][1])
+        for f in method.FACTORS
+    )
+    raw = sum(c.points for c in contributions)
+    advice = [
+        _ADVICE[c.factor].format(note=c.note, gain=round((c.maximum - c.points) * weight))
+        for c in sorted(contributions, key=lambda c: c.points - c.maximum)
+        if c.maximum - c.points >= 0.5
+    ]
+    if weight < 1:
+        advice.append(
+            f"coverage {provenance}: a person confirming it would add {round(raw * (1 - weight))}"
+        )
+    return Evidence(
+        dataset_id=facts.id,
+        title=facts.title,
+        score=round(raw * weight),
+        weight=weight,
+        provenance=provenance,
+        at_grade=at_grade,
+        contributions=contributions,
+        advice=tuple(advice),
+    )
+
+
+def band(score: int) -> str:
+    if score >= method.COVERED_FROM:
+        return "covered"
+    return "partial" if score >= method.PARTIAL_FROM else "gap"

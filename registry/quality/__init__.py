@@ -1,0 +1,1 @@
+"""Metadata quality: the data.europa.eu MQA points for every record."""

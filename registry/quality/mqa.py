@@ -1,0 +1,186 @@
+"""Metadata quality on the data.europa.eu MQA points: 405 in five dimensions.
+
+The indicators and their points are those of the EU score vocabulary
+(``research/anchors-catalogue.md`` section 5). A dataset earns an indicator's points when its
+record has the property; distribution indicators are earned when any distribution has it, except
+the two link checks (access and download URLs answering 2xx/3xx), earned only when every checked
+URL answers. Links never checked earn nothing and say so. DCAT-AP compliance is earned by every
+record: the registry writes each one through the same mapping, and CI validates the whole
+catalogue against the DCAT-AP 3.0.0 SHACL shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    dimension: str
+    points: int
+    needs: str  # what earns the points, in words
+    advice: str  # how to earn them
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("keywordAvailability", "findability", 30, "keywords", "add keywords"),
+    Indicator("categoryAvailability", "findability", 30, "themes", "add a data theme"),
+    Indicator("spatialAvailability", "findability", 20, "spatial coverage", "say where it covers"),
+    Indicator(
+        "temporalAvailability", "findability", 20, "a time period", "give the period covered"
+    ),
+    Indicator(
+        "accessUrlStatusCode", "accessibility", 50, "access URLs that answer", "fix broken links"
+    ),
+    Indicator(
+        "downloadUrlAvailability", "accessibility", 20, "a download URL", "link the file itself"
+    ),
+    Indicator(
+        "downloadUrlStatusCode", "accessibility", 30, "download URLs that answer", "fix downloads"
+    ),
+    Indicator("formatAvailability", "interoperability", 20, "a format", "state each file's format"),
+    Indicator("mediaTypeAvailability", "interoperability", 10, "a media type", "give media types"),
+    Indicator(
+        "formatMediaTypeVocabularyAlignment",
+        "interoperability",
+        10,
+        "a format from the vocabulary",
+        "use a known file type",
+    ),
+    Indicator(
+        "formatMediaTypeNonProprietary",
+        "interoperability",
+        20,
+        "a non-proprietary format",
+        "publish CSV or ODS beside XLSX",
+    ),
+    Indicator(
+        "formatMediaTypeMachineInterpretable",
+        "interoperability",
+        20,
+        "a machine-readable format",
+        "publish CSV rather than only PDF",
+    ),
+    Indicator(
+        "dcatApCompliance", "interoperability", 30, "a DCAT-AP valid record", "(always earned)"
+    ),
+    Indicator("licenceAvailability", "reusability", 20, "a licence", "state the licence"),
+    Indicator("knownLicence", "reusability", 10, "a known licence", "use a standard licence"),
+    Indicator("accessRightsAvailability", "reusability", 10, "access rights", "state access"),
+    Indicator(
+        "accessRightsVocabularyAlignment",
+        "reusability",
+        5,
+        "access rights from the vocabulary",
+        "state access as public, restricted or non-public",
+    ),
+    Indicator("contactPointAvailability", "reusability", 20, "a contact point", "add a contact"),
+    Indicator("publisherAvailability", "reusability", 10, "a publisher", "name the publisher"),
+    Indicator("rightsAvailability", "contextuality", 5, "a rights statement", "add rights"),
+    Indicator("byteSizeAvailability", "contextuality", 5, "file sizes", "give file sizes"),
+    Indicator("dateIssuedAvailability", "contextuality", 5, "a date issued", "give the issue date"),
+    Indicator(
+        "dateModifiedAvailability", "contextuality", 5, "a date modified", "give the update date"
+    ),
+)
+MAXIMUM = sum(i.points for i in INDICATORS)  # 405
+LINK_INDICATORS = frozenset({"accessUrlStatusCode", "downloadUrlStatusCode"})
+RECORD_MAXIMUM = MAXIMUM - sum(i.points for i in INDICATORS if i.name in LINK_INDICATORS)
+BANDS: tuple[tuple[int, str], ...] = ((351, "excellent"), (221, "good"), (121, "sufficient"))
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the MQA indicators ask of one dataset (booleans, so any source can fill them)."""
+
+    keywords: bool = False
+    themes: bool = False
+    spatial: bool = False
+    temporal: bool = False
+    download_url: bool = False
+    format: bool = False
+    media_type: bool = False
+    known_format: bool = False
+    non_proprietary: bool = False
+    machine_readable: bool = False
+    licence: bool = False
+    known_licence: bool = False
+    access_rights: bool = False
+    contact_point: bool = False
+    publisher: bool = False
+    rights: bool = False
+    byte_size: bool = False
+    issued: bool = False
+    modified: bool = False
+    # Link checks: None when never checked, else whether every checked URL answered.
+    access_urls_ok: bool | None = None
+    download_urls_ok: bool | None = None
+    links: dict[str, str] = field(default_factory=dict)
+
+
+_EARNED_BY = {
+    "keywordAvailability": "keywords",
+    "categoryAvailability": "themes",
+    "spatialAvailability": "spatial",
+    "temporalAvailability": "temporal",
+    "downloadUrlAvailability": "download_url",
+    "formatAvailability": "format",
+    "mediaTypeAvailability": "media_type",
+    "formatMediaTypeVocabularyAlignment": "known_format",
+    "formatMediaTypeNonProprietary": "non_proprietary",
+    "formatMediaTypeMachineInterpretable": "machine_readable",
+    "licenceAvailability": "licence",
+    "knownLicence": "known_licence",
+    "accessRightsAvailability": "access_rights",
+    "accessRightsVocabularyAlignment": "access_rights",
+    "contactPointAvailability": "contact_point",
+    "publisherAvailability": "publisher",
+    "rightsAvailability": "rights",
+    "byteSizeAvailability": "byte_size",
+    "dateIssuedAvailability": "issued",
+    "dateModifiedAvailability": "modified",
+    "accessUrlStatusCode": "access_urls_ok",
+    "downloadUrlStatusCode": "download_urls_ok",
+}
+
+
+def record_points(facts: RecordFacts) -> int:
+    """The points a record earns by itself (every indicator but the two link checks)."""
+    return sum(
+        i.points
+        for i in INDICATORS
+        if i.name not in LINK_INDICATORS
+        and (i.name == "dcatApCompliance" or getattr(facts, _EARNED_BY[i.name]))
+    )
+
+
+def assess(facts: RecordFacts) -> dict[str, object]:
+    """Every indicator with the points earned and why, the total, the band, and what to gain."""
+    rows = []
+    for indicator in INDICATORS:
+        if indicator.name == "dcatApCompliance":
+            earned, why = True, "every record is written as valid DCAT-AP (checked in CI)"
+        else:
+            value = getattr(facts, _EARNED_BY[indicator.name])
+            earned = bool(value)
+            if value is None:
+                why = "links not checked yet (registry check-links)"
+            else:
+                why = f"has {indicator.needs}" if earned else f"no {indicator.needs}"
+        rows.append(
+            {
+                "indicator": indicator.name,
+                "dimension": indicator.dimension,
+                "points": indicator.points if earned else 0,
+                "maximum": indicator.points,
+                "explanation": why,
+                "to_gain": None if earned else indicator.advice,
+            }
+        )
+    total = sum(int(r["points"]) for r in rows)  # type: ignore[call-overload]
+    return {"score": total, "maximum": MAXIMUM, "band": band(total), "indicators": rows}
+
+
+def band(score: int) -> str:
+    return next((name for floor, name in BANDS if score >= floor), "bad")
