@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 import vocab
+from registry.gaps import method
 from registry.quality.mqa import RecordFacts, record_points
 
 
@@ -33,8 +34,6 @@ class Facts:
     coverage: dict[str, dict[str, str]] = field(default_factory=dict)
     metadata_points: int = 0  # the record's own MQA points (of 325; no link checks)
 
-
-_STRENGTH = {"curated": 3, "observed": 3, "declared": 2, "inferred": 1}
 
 _DATASETS = (
     "SELECT id, title, publisher_id, licence, accrual_periodicity, granularity, access_rights, "
@@ -66,7 +65,7 @@ def read_facts(*, session: Session) -> list[Facts]:
         for dataset_id, scheme, concept, provenance in cursor.fetchall():
             concepts = coverage.setdefault(dataset_id, {}).setdefault(scheme, {})
             known = concepts.get(concept)
-            if known is None or _STRENGTH.get(provenance, 0) > _STRENGTH.get(known, 0):
+            if known is None or method.weight(provenance) > method.weight(known):
                 concepts[concept] = provenance
         cursor.execute(_DATASETS)
         rows = cursor.fetchall()

@@ -18,8 +18,6 @@ from registry.gaps import method
 from registry.gaps.facts import Facts
 from registry.gaps.scoring import Evidence, band, evidence, shares
 
-_STRENGTH = {"curated": 3, "observed": 3, "declared": 2, "inferred": 1}
-
 Key = tuple[str, str, str]  # sector, grade, attribute
 
 
@@ -84,7 +82,7 @@ def placements(facts: Facts, grade_level: str = "harmonised") -> Iterator[tuple[
             for attribute, attribute_provenance in attributes.items():
                 found = [sector_provenance, attribute_provenance]
                 found += [grade_provenance] if grade_provenance else []
-                weakest = min(found, key=lambda p: _STRENGTH.get(p, 0))
+                weakest = min(found, key=method.weight)
                 yield (sector, grade, attribute), at_grade, weakest
 
 
@@ -97,7 +95,7 @@ def _grade_cells(facts: Facts, grade_level: str) -> dict[str, tuple[bool, str | 
         within = (*levels(grade), *([] if grade_level == "harmonised" else [grade, *groups]))
         for concept in dict.fromkeys(within):
             known = cells.get(concept)
-            if known is None or _STRENGTH.get(provenance, 0) > _STRENGTH.get(known[1] or "", 0):
+            if known is None or method.weight(provenance) > method.weight(known[1]):
                 cells[concept] = (True, provenance)
     if not stated or method.WORKFORCE in stated:
         for level in scheme.top_concepts:
@@ -132,7 +130,7 @@ def build(
                 parts = shares(item, today)
                 base = sum(method.POINTS[name] * share for name, (share, _) in parts.items())
             raw = base + (grade_points if at_grade else 0)
-            score = round(raw * method.PROVENANCE.get(provenance, 0.75))
+            score = round(raw * method.weight(provenance))
             cell.datasets += 1
             if score > cell.score or (score == cell.score and cell.best is None):
                 cell.score, cell.best = score, item.id

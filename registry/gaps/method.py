@@ -59,6 +59,12 @@ GRANULARITY: dict[str | None, float] = {
 # strongest statement).
 PROVENANCE: dict[str, float] = {"curated": 1.0, "observed": 1.0, "declared": 0.9, "inferred": 0.75}
 
+
+def weight(provenance: str | None) -> float:
+    """A provenance's weight (an unknown one weighs least); also how statements are ranked."""
+    return PROVENANCE.get(provenance or "", min(PROVENANCE.values()))
+
+
 # Bands of a cell's score (the best evidence behind it).
 COVERED_FROM = 70
 PARTIAL_FROM = 35

@@ -86,7 +86,7 @@ def evidence(
     cell's grade, else as workforce-wide data)."""
     found = dict(parts or shares(facts, today))
     found["grade"] = (1.0, "at this grade") if at_grade else (0.0, "workforce-wide")
-    weight = method.PROVENANCE.get(provenance, min(method.PROVENANCE.values()))
+    weight = method.weight(provenance)
     contributions = tuple(
         Contribution(f.name, round(found[f.name][0] * f.points, 1), f.points, found[f.name][1])
         for f in method.FACTORS
