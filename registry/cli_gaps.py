@@ -15,7 +15,7 @@ from sqlmodel import Session
 from registry.config import Settings
 from registry.db import make_engine
 from registry.errors import RegistryError
-from registry.gaps import GapQuery, gap_cells, gap_rows
+from registry.gaps import GapQuery, gap_cells, gap_csv, gap_rows
 
 
 class Output(StrEnum):
@@ -41,13 +41,11 @@ def gaps(
 ) -> None:
     """The coverage matrix: each sector x grade x attribute cell's score and band, the gaps
     that matter most first (the method: docs/gap-method.md)."""
-    from registry.api.gaps import rows_csv
-
-    query = GapQuery(
-        sectors=tuple(sector or ()),
-        grades=tuple(grade or ()),
-        attributes=tuple(attribute or ()),
-        bands=tuple(band or ()),
+    query = GapQuery.of(
+        sector=sector,
+        grade=grade,
+        attribute=attribute,
+        band=band,
         grade_level=grade_level,
         sort=sort,
     )
@@ -58,7 +56,7 @@ def gaps(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
     if output is Output.csv:
-        sys.stdout.write(rows_csv(rows))
+        sys.stdout.write(gap_csv(rows))
     elif output is Output.json:
         sys.stdout.write(json.dumps({"total": len(rows), "cells": rows}, indent=1) + "\n")
     else:

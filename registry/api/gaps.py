@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from registry.api.deps import SessionDep
 from registry.formats import media_type
-from registry.gaps import COLUMNS, GapQuery, gap_cell, gap_cells, gap_rows
+from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
 
 router = APIRouter(prefix="/api", tags=["gaps"])
 
@@ -26,32 +24,26 @@ def _query(
     grade_level: Annotated[str, Query(pattern="^(harmonised|all)$")] = "harmonised",
     sort: Annotated[str, Query(pattern="^(matrix|need)$")] = "matrix",
 ) -> GapQuery:
-    return GapQuery(
-        sectors=tuple(sector or ()),
-        grades=tuple(grade or ()),
-        attributes=tuple(attribute or ()),
-        bands=tuple(band or ()),
+    return GapQuery.of(
+        sector=sector,
+        grade=grade,
+        attribute=attribute,
+        band=band,
         grade_level=grade_level,
         sort=sort,
     )
 
 
+GapQueryDep = Annotated[GapQuery, Depends(_query)]
+
+
 @router.get("/gaps", summary="The coverage matrix")
-def gaps(
-    session: SessionDep,
-    sector: Values = None,
-    grade: Values = None,
-    attribute: Values = None,
-    band: Values = None,
-    grade_level: Annotated[str, Query(pattern="^(harmonised|all)$")] = "harmonised",
-    sort: Annotated[str, Query(pattern="^(matrix|need)$")] = "matrix",
-) -> dict[str, Any]:
+def gaps(session: SessionDep, query: GapQueryDep) -> dict[str, Any]:
     """Every sector x grade x attribute cell the filters select, one row each: its score
     (0-100, from the best dataset behind it), band (covered, partial, gap), how many datasets
     cover it, the best one, its priority and need (priority x the score it lacks).
     ``grade_level=all`` drills down from the harmonised levels to sector grades;
     ``sort=need`` puts the gaps that matter most first. The method: ``docs/gap-method.md``."""
-    query = _query(sector, grade, attribute, band, grade_level, sort)
     cells = gap_cells(session=session, query=query)
     return {"total": len(cells), "cells": gap_rows(cells)}
 
@@ -62,19 +54,10 @@ def gaps(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One row per cell"}},
 )
-def gaps_csv(
-    session: SessionDep,
-    sector: Values = None,
-    grade: Values = None,
-    attribute: Values = None,
-    band: Values = None,
-    grade_level: Annotated[str, Query(pattern="^(harmonised|all)$")] = "harmonised",
-    sort: Annotated[str, Query(pattern="^(matrix|need)$")] = "matrix",
-) -> Response:
+def gaps_csv(session: SessionDep, query: GapQueryDep) -> Response:
     """The same rows as ``/api/gaps``, as CSV."""
-    query = _query(sector, grade, attribute, band, grade_level, sort)
     return Response(
-        rows_csv(gap_rows(gap_cells(session=session, query=query))),
+        gap_csv(gap_rows(gap_cells(session=session, query=query))),
         media_type=media_type("csv"),
         headers={"Content-Disposition": 'attachment; filename="gaps.csv"'},
     )
@@ -86,11 +69,3 @@ def gap_cell_evidence(sector: str, grade: str, attribute: str, session: SessionD
     raise it; for an empty cell, the nearest evidence (same sector at other grades, same grade
     in other sectors). Grades may be harmonised levels or sector grades."""
     return gap_cell(session=session, sector=sector, grade=grade, attribute=attribute)
-
-
-def rows_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()

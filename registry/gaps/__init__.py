@@ -6,6 +6,8 @@ Data functions shared by the API and the CLI; the method is :mod:`registry.gaps.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,7 +19,16 @@ from registry.errors import NotFound, UnknownFilter
 from registry.gaps.facts import Facts, read_facts
 from registry.gaps.matrix import Cell, Key, Priorities, axes, build, cell_evidence, nearest
 
-__all__ = ["Cell", "Facts", "GapQuery", "Priorities", "gap_cell", "gap_cells", "gap_rows"]
+__all__ = [
+    "Cell",
+    "Facts",
+    "GapQuery",
+    "Priorities",
+    "gap_cell",
+    "gap_cells",
+    "gap_csv",
+    "gap_rows",
+]
 
 DIMENSIONS = ("sector", "grade", "attribute")
 BANDS = ("covered", "partial", "gap")
@@ -32,6 +43,27 @@ class GapQuery:
     bands: tuple[str, ...] = ()
     grade_level: str = "harmonised"  # or "all": every grade concept (drill-down)
     sort: str = "matrix"  # or "need": the gaps that matter most first
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        sector: list[str] | None = None,
+        grade: list[str] | None = None,
+        attribute: list[str] | None = None,
+        band: list[str] | None = None,
+        grade_level: str = "harmonised",
+        sort: str = "matrix",
+    ) -> GapQuery:
+        """From repeatable options (API query parameters, CLI options), named singular."""
+        return cls(
+            sectors=tuple(sector or ()),
+            grades=tuple(grade or ()),
+            attributes=tuple(attribute or ()),
+            bands=tuple(band or ()),
+            grade_level=grade_level,
+            sort=sort,
+        )
 
     def check(self) -> None:
         for scheme, values in (
@@ -102,6 +134,15 @@ def gap_rows(cells: list[Cell]) -> list[dict[str, Any]]:
         }
         for c in cells
     ]
+
+
+def gap_csv(rows: list[dict[str, Any]]) -> str:
+    """Long-format rows as CSV (the columns of :data:`COLUMNS`)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def gap_cell(
