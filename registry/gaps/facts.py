@@ -79,8 +79,6 @@ def _facts(row: tuple[Any, ...], files: list[tuple[Any, ...]], coverage: dict) -
     issued, modified, start, end = (_day(v) for v in row[7:11])
     keywords, themes, spatial, contact = (_filled(v) for v in row[11:15])
     formats = tuple(dict.fromkeys(f for f, *_ in files if f))
-    concepts = [vocab.load("format").get(f) for f in formats]
-    licence_concept = vocab.load("licence").get(licence) if licence else None
     record = RecordFacts(
         keywords=keywords,
         themes=themes,
@@ -89,11 +87,11 @@ def _facts(row: tuple[Any, ...], files: list[tuple[Any, ...]], coverage: dict) -
         download_url=any(f[2] for f in files),
         format=bool(formats),
         media_type=any(f[1] for f in files),
-        known_format=any(concepts),
-        non_proprietary=any(c and c.properties.get("nonProprietary") for c in concepts),
-        machine_readable=any(c and c.properties.get("machineReadable") for c in concepts),
+        known_format=any(f in vocab.load("format") for f in formats),
+        non_proprietary=any_format_is(formats, "nonProprietary"),
+        machine_readable=any_format_is(formats, "machineReadable"),
         licence=bool(licence),
-        known_licence=licence_concept is not None and licence != "unknown",
+        known_licence=bool(licence) and licence in vocab.load("licence") and licence != "unknown",
         access_rights=bool(access),
         contact_point=contact,
         publisher=bool(publisher),
@@ -114,6 +112,18 @@ def _facts(row: tuple[Any, ...], files: list[tuple[Any, ...]], coverage: dict) -
         coverage=coverage,
         metadata_points=record_points(record),
     )
+
+
+def any_format_is(formats: tuple[str, ...], flag: str) -> bool:
+    """Whether any of the format notations has the vocabulary flag (``machineReadable`` ...)."""
+    found = (vocab.load("format").get(f) for f in formats)
+    return any(c is not None and bool(c.properties.get(flag)) for c in found)
+
+
+def is_open(licence: str | None) -> bool:
+    """Whether the licence notation is an open licence in the vocabulary."""
+    concept = vocab.load("licence").get(licence) if licence else None
+    return concept is not None and bool(concept.properties.get("open"))
 
 
 def _day(value: Any) -> date | None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import vocab
 from registry.gaps import method
-from registry.gaps.facts import Facts
+from registry.gaps.facts import Facts, any_format_is, is_open
 from registry.quality.mqa import RECORD_MAXIMUM
 
 
@@ -34,19 +33,19 @@ class Evidence:
 
 def shares(facts: Facts, today: date) -> dict[str, tuple[float, str]]:
     """Each factor but ``grade`` as (share of its points 0-1, what the record has)."""
-    licence = vocab.load("licence").get(facts.licence) if facts.licence else None
-    formats = [vocab.load("format").get(f) for f in facts.formats]
-    readable = any(c and c.properties.get("machineReadable") for c in formats)
     years = (today - facts.latest).days / 365.25 if facts.latest else None
     recency = next(
         (s for limit, s in method.RECENCY_STEPS if years is not None and years <= limit), 0.0
     )
     return {
         "licence": (
-            1.0 if licence and licence.properties.get("open") else 0.0,
+            1.0 if is_open(facts.licence) else 0.0,
             facts.licence or "no licence",
         ),
-        "format": (1.0 if readable else 0.0, ", ".join(facts.formats) or "no files"),
+        "format": (
+            1.0 if any_format_is(facts.formats, "machineReadable") else 0.0,
+            ", ".join(facts.formats) or "no files",
+        ),
         "recency": (recency, f"latest date {facts.latest}" if facts.latest else "no dates"),
         "regularity": (
             method.REGULARITY.get(facts.accrual_periodicity or "", 0.0),
