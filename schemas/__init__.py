@@ -4,6 +4,7 @@
 what storage keeps; ``*Public`` is what the API returns.
 """
 
+from schemas.assessment import GapSnapshot, LinkCheck
 from schemas.common import (
     AccessRights,
     CoverageScheme,
@@ -64,6 +65,7 @@ __all__ = [
     "DistributionCreate",
     "DistributionPublic",
     "DistributionUpdate",
+    "GapSnapshot",
     "Granularity",
     "HarvestItem",
     "HarvestItemPublic",
@@ -76,6 +78,7 @@ __all__ = [
     "HarvestSourceUpdate",
     "HarvestValidator",
     "ItemState",
+    "LinkCheck",
     "Organisation",
     "OrganisationCreate",
     "OrganisationPublic",
