@@ -108,7 +108,8 @@ def export(
         "dcat-ap-3"
     ),
 ) -> None:
-    """Write every record: JSON Lines, or the whole DCAT catalogue streamed record by record."""
+    """Write every record: JSON Lines, or the whole DCAT catalogue streamed record by record.
+    A file is written beside its name first and replaces it only when complete."""
     from sqlmodel import Session
 
     from registry.catalog_dump import dump_lines
@@ -122,14 +123,19 @@ def export(
         raise typer.Exit(2)
     settings = _settings()
     engine = make_engine(settings)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    partial = output.with_name(output.name + ".part") if output else None
+    out = partial.open("w", encoding="utf-8") if partial else sys.stdout
     try:
         with Session(engine) as session:
             for chunk in dump_lines(session=session, settings=settings, fmt=fmt, profile=profile):
                 out.write(chunk)
-    finally:
-        if output:
+        if output and partial:
             out.close()
+            partial.replace(output)
+    finally:
+        if partial:
+            out.close()
+            partial.unlink(missing_ok=True)
         engine.dispose()
 
 

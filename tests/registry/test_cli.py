@@ -183,6 +183,22 @@ def test_export_streams_the_dcat_catalogue(env, tmp_path, fmt, parser):
     assert len(set(graph.subjects(RDF.type, DCAT.Catalog))) == 1
 
 
+def test_a_failed_export_leaves_the_earlier_file_as_it_was(env, tmp_path, monkeypatch):
+    import registry.catalog_dump
+
+    def breaks_half_way(**_kwargs):
+        yield "<http://a> <http://b> <http://c> .\n"
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(registry.catalog_dump, "dump_lines", breaks_half_way)
+    out = tmp_path / "catalogue.nt"
+    out.write_text("yesterday's complete dump\n", encoding="utf-8")
+    result = runner.invoke(app, ["export", "--format", "nt", "-o", str(out)])
+    assert result.exit_code != 0
+    assert out.read_text(encoding="utf-8") == "yesterday's complete dump\n"
+    assert not out.with_name("catalogue.nt.part").exists()  # nothing half-written left
+
+
 def test_export_refuses_unknown_formats(env):
     result = runner.invoke(app, ["export", "--format", "xlsx"])
     assert result.exit_code == 2 and "formats are jsonl" in result.stderr
