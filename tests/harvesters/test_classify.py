@@ -143,6 +143,29 @@ def test_neutral_text_says_nothing_about_leaders(text: str) -> None:
     assert found.sectors in ([], ["devolved-administrations"])
 
 
+def test_the_director_of_public_prosecutions_is_a_head_of_organisation() -> None:
+    found = classify(title="Director of Public Prosecutions: annual report")
+    assert found.grades == ["head-of-organisation"] and found.sectors == []
+    assert statement(found, "grade", "head-of-organisation") == (
+        "inferred",
+        'title: "director of public prosecutions"',
+    )
+    assert classify(title="Director pay, 2024").grades == ["executive"]  # still scs2
+
+
+def test_a_column_called_name_is_not_identity() -> None:
+    """Organisations and places have names too; organogram post-holders are still found by
+    their other columns."""
+    names = ColumnProfile(name="Name", values=["Cabinet Office", "Home Office"])
+    assert classify(columns=[names]).attributes == []
+    organogram = [
+        names,
+        ColumnProfile(name="Post Unique Reference"),
+        ColumnProfile(name="Job Title"),
+    ]
+    assert classify(columns=organogram).attributes == ["identity"]
+
+
 def test_nothing_in_nothing_out() -> None:
     found = classify()
     assert found.statements == [] and found.sectors == found.grades == found.attributes == []

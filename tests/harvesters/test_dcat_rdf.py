@@ -16,11 +16,13 @@ import rdflib.plugins.shared.jsonld.context
 from rdflib import Graph
 
 from harvesters.base import RemoteItem, SourceConfig
+from harvesters.classify import classify
 from harvesters.dcat_rdf import DcatRdfHarvester
 from harvesters.errors import BadPayload, BadStatus, FetchError, TransformError
 from harvesters.http import HarvestClient, HttpPolicy
 from harvesters.rdf_pages import read_page
 from harvesters.snapshots import SnapshotTransport
+from harvesters.tabular import profile_table, tabular_format
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "registry" / "snapshots" / "dcat-feed"
@@ -385,4 +387,27 @@ def test_the_snapshot_index_says_how_it_was_made():
     index = json.loads((SNAPSHOT / "index.json").read_text(encoding="utf-8"))
     assert index["recorded"] == "2026-11-26"
     assert "no network" in index["note"] and "--record" in index["note"]
-    assert [r["url"] for r in index["responses"]] == [FEED, PAGE_2]
+    assert [r["url"] for r in index["responses"]][:2] == [FEED, PAGE_2]
+    assert "8a90c7e6836cddcaa77cbe8ef9938281f8cf6471" in index["note"]  # where the CSVs are from
+
+
+def test_the_civil_service_statistics_tables_are_in_the_snapshot_and_profile():
+    """The three data browser CSVs the feed lists are replayed (real payloads, see the note), so
+    the run loop can profile them: disability, ethnicity and sex observed at "SCS level"."""
+    css = records(make(SnapshotTransport(SNAPSHOT)))["dcat-civil-service-statistics-2023"]
+    client = httpx.Client(transport=SnapshotTransport(SNAPSHOT))
+    columns = []
+    for dist in css.distributions:
+        url = str(dist.download_url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(response.content) == dist.byte_size  # the catalogue's dcat:byteSize
+        fmt = tabular_format(dist.format, dist.media_type, url)
+        columns += profile_table(response.content, format=fmt).columns
+    observed = {
+        (s.scheme, s.concept)
+        for s in classify(columns=columns).statements
+        if s.provenance == "observed"
+    }
+    assert {("attribute", a) for a in ("sex", "ethnicity", "disability")} <= observed
+    assert {("grade", "scs"), ("grade", "g6-g7")} <= observed

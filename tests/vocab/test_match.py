@@ -81,7 +81,7 @@ SOURCE_WORDS = [
     ("attribute", "London", "location"),
     ("attribute", "Engagement index", "engagement"),
     ("attribute", "People Survey", "engagement"),
-    ("attribute", "Name", "identity"),
+    ("attribute", "Names", "identity"),
     ("attribute", "Job Title", "identity"),
     ("attribute", "Organisational performance", "performance"),
     # CKAN / GOV.UK metadata values
@@ -158,6 +158,14 @@ def test_words_that_are_not_concepts_do_not_match() -> None:
     assert match("attribute", "Year") is None
     assert match("grade", "") is None
     assert match("attribute", "Grade (or equivalent)") is None  # grade is not an attribute
+    assert match("attribute", "Name") is None  # organisations, places, files have names too
+
+
+def test_a_named_office_is_not_its_generic_title() -> None:
+    """The longer label wins: the Director of Public Prosecutions heads the CPS, and is no
+    Senior Civil Service director (scs2)."""
+    text = "Speeches by the Director of Public Prosecutions and the Director General"
+    assert [c.notation for c in find("grade", text)] == ["head-of-organisation", "scs3"]
 
 
 def test_find_picks_multi_word_labels_in_running_text() -> None:
