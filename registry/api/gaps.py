@@ -1,4 +1,5 @@
-"""``/api/gaps``: the coverage matrix (long format, JSON or CSV) and each cell's evidence."""
+"""``/api/gaps``: the coverage matrix (long format, JSON or CSV), each cell's evidence and the
+organisations with current leader-level data."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 from registry.api.deps import SessionDep
 from registry.formats import media_type
 from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
+from registry.gaps.organisations import organisation_coverage
 
 router = APIRouter(prefix="/api", tags=["gaps"])
 
@@ -69,3 +71,18 @@ def gap_cell_evidence(sector: str, grade: str, attribute: str, session: SessionD
     raise it; for an empty cell, the nearest evidence (same sector at other grades, same grade
     in other sectors). Grades may be harmonised levels or sector grades."""
     return gap_cell(session=session, sector=sector, grade=grade, attribute=attribute)
+
+
+@router.get("/gaps/organisations", summary="Organisations with current leader-level data")
+def gap_organisations(
+    session: SessionDep,
+    organisation_type: Annotated[str | None, Query(max_length=60)] = None,
+    sector: Annotated[str | None, Query(max_length=60)] = None,
+) -> dict[str, Any]:
+    """For each organisation type and sector of the organisations register, the share of live
+    organisations that published leader-level data (a dataset at a leadership grade) in the
+    last 12 months, and the organisations without, each with the date of its latest
+    leader-level data if it has older data."""
+    return organisation_coverage(
+        session=session, organisation_type=organisation_type, sector=sector
+    )
