@@ -1,5 +1,5 @@
 """``registry gaps``: the coverage matrix in the terminal, or as CSV or JSON; and its
-subcommand: organisation coverage."""
+subcommands: organisation coverage, snapshots of the matrix and the trend between two."""
 
 from __future__ import annotations
 
@@ -139,6 +139,83 @@ def organisations(
     _emit(output, columns, rows, title=f"leader-level data since {found['since']}")
     if output is Output.table:
         typer.echo(f"{len(found['without'])} organisations without: see --without")
+
+
+@app.command("snapshot")
+def snapshot(output: Format = Output.table) -> None:
+    """Take a snapshot of the matrix now (every harvest run takes one too)."""
+    from registry.gaps.snapshots import take_snapshot
+
+    with _session() as session:
+        taken = take_snapshot(session=session)
+        summary = {
+            "id": taken.id,
+            "taken_at": taken.taken_at.isoformat(),
+            "method": taken.method,
+            "datasets": taken.datasets,
+            "cells": len(taken.cells),
+        }
+    if output is Output.table:
+        typer.echo(
+            f"snapshot {summary['id']}: {summary['cells']} cells with evidence, "
+            f"{summary['datasets']} active datasets, method {summary['method']}"
+        )
+    else:
+        _emit(output, tuple(summary), [summary])
+
+
+@app.command("snapshots")
+def snapshots(
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    output: Format = Output.table,
+) -> None:
+    """The stored snapshots of the matrix, newest first."""
+    from registry.gaps.snapshots import list_snapshots
+
+    with _session() as session:
+        found = list_snapshots(session=session, limit=limit)
+    columns = ("id", "taken_at", "run_id", "source", "method", "datasets")
+    _emit(output, columns, found, wrap=lambda rows: {"total": len(rows), "snapshots": rows})
+
+
+@app.command("compare")
+def compare(
+    before: Annotated[
+        int | None, typer.Argument(help="Snapshot id (default: the one before).")
+    ] = None,
+    after: Annotated[int | None, typer.Argument(help="Snapshot id (default: the latest).")] = None,
+    output: Format = Output.table,
+) -> None:
+    """Cells that improved and worsened between two snapshots, and why."""
+    from registry.gaps.trend import compare_snapshots
+
+    with _session() as session:
+        found = compare_snapshots(session=session, before=before, after=after)
+    if output is Output.json:
+        _json(found)
+        return
+    columns = ("direction", "sector", "grade", "attribute", "before", "after", "why")
+    rows = [
+        {
+            "direction": direction,
+            "sector": r["sector"],
+            "grade": r["grade"],
+            "attribute": r["attribute"],
+            "before": f"{r['before']['score']} {r['before']['band']}",
+            "after": f"{r['after']['score']} {r['after']['band']}",
+            "why": "; ".join(r["why"]),
+        }
+        for direction in ("improved", "worsened")
+        for r in found[direction]
+    ]
+    b, a = found["before"], found["after"]
+    _emit(output, columns, rows, title=f"snapshot {b['id']} -> {a['id']}")
+    if output is Output.table:
+        for name in ("before", "after"):
+            counts = ", ".join(f"{n} {k}" for k, n in found["bands"][name].items())
+            typer.echo(f"{name}: {counts}")
+        if found["method_warning"]:
+            typer.echo(f"warning: {found['method_warning']}", err=True)
 
 
 def _emit(

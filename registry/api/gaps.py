@@ -1,5 +1,5 @@
-"""``/api/gaps``: the coverage matrix (long format, JSON or CSV), each cell's evidence and the
-organisations with current leader-level data."""
+"""``/api/gaps``: the coverage matrix (long format, JSON or CSV), each cell's evidence, the
+organisations with current leader-level data, and the trend between snapshots."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from registry.api.deps import SessionDep
 from registry.formats import media_type
 from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
 from registry.gaps.organisations import organisation_coverage
+from registry.gaps.snapshots import list_snapshots
+from registry.gaps.trend import compare_snapshots
 
 router = APIRouter(prefix="/api", tags=["gaps"])
 
@@ -86,3 +88,23 @@ def gap_organisations(
     return organisation_coverage(
         session=session, organisation_type=organisation_type, sector=sector
     )
+
+
+@router.get("/gaps/snapshots", summary="Snapshots of the matrix, newest first")
+def gap_snapshots(
+    session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> dict[str, Any]:
+    """The stored snapshots of the matrix (one per harvest run, or taken by hand), without
+    their cells: when, which run, the method fingerprint and the active datasets."""
+    found = list_snapshots(session=session, limit=limit)
+    return {"total": len(found), "snapshots": found}
+
+
+@router.get("/gaps/compare", summary="How the matrix changed between two snapshots")
+def gap_compare(
+    session: SessionDep, before: int | None = None, after: int | None = None
+) -> dict[str, Any]:
+    """Cells that improved and worsened between two snapshots (default: the latest two), band
+    changes first, each with its old and new score, band, best dataset and why; counts per
+    band before and after; a warning when the two were scored by different methods."""
+    return compare_snapshots(session=session, before=before, after=after)
