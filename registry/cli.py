@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import text
 
 import vocab
-from registry.cli_gaps import gaps
+from registry.cli_gaps import app as gaps_app
 from registry.cli_harvest import app as harvest_app
 from registry.config import Settings
 from registry.db import make_engine
@@ -26,7 +26,7 @@ vocab_app = typer.Typer(help="SKOS vocabularies.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(harvest_app, name="harvest")
 app.add_typer(vocab_app, name="vocab")
-app.command("gaps")(gaps)
+app.add_typer(gaps_app, name="gaps")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]

@@ -28,8 +28,11 @@ class GapSnapshot(SQLModel, table=True):
     # that said, not silently.
     method: str = Field(max_length=64)
     datasets: int = 0  # active datasets read
-    # [[sector, grade, attribute, score, datasets, best], ...] for every cell with a score or
-    # evidence; cells absent here scored 0 with no datasets.
+    # [[sector, grade, attribute, score, datasets, best, evidence], ...] for every cell with a
+    # score or evidence; cells absent here scored 0 with no datasets. ``evidence`` is the best
+    # dataset's {"title", "provenance", "at_grade", "points": {factor: points}, "notes":
+    # {factor: what earned them}} (None without a best), so a comparison can say why a cell
+    # moved; readers take the first six items and the seventh if present.
     cells: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 

@@ -1,4 +1,5 @@
-"""``/api/gaps``: the coverage matrix (long format, JSON or CSV) and each cell's evidence."""
+"""``/api/gaps``: the coverage matrix (long format, JSON or CSV), each cell's evidence, the
+organisations with current leader-level data, and the trend between snapshots."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from fastapi.responses import Response
 from registry.api.deps import SessionDep
 from registry.formats import media_type
 from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
+from registry.gaps.organisations import organisation_coverage
+from registry.gaps.snapshots import list_snapshots
+from registry.gaps.trend import compare_snapshots
 
 router = APIRouter(prefix="/api", tags=["gaps"])
 
@@ -69,3 +73,38 @@ def gap_cell_evidence(sector: str, grade: str, attribute: str, session: SessionD
     raise it; for an empty cell, the nearest evidence (same sector at other grades, same grade
     in other sectors). Grades may be harmonised levels or sector grades."""
     return gap_cell(session=session, sector=sector, grade=grade, attribute=attribute)
+
+
+@router.get("/gaps/organisations", summary="Organisations with current leader-level data")
+def gap_organisations(
+    session: SessionDep,
+    organisation_type: Annotated[str | None, Query(max_length=60)] = None,
+    sector: Annotated[str | None, Query(max_length=60)] = None,
+) -> dict[str, Any]:
+    """For each organisation type and sector of the organisations register, the share of live
+    organisations that published leader-level data (a dataset at a leadership grade) in the
+    last 12 months, and the organisations without, each with the date of its latest
+    leader-level data if it has older data."""
+    return organisation_coverage(
+        session=session, organisation_type=organisation_type, sector=sector
+    )
+
+
+@router.get("/gaps/snapshots", summary="Snapshots of the matrix, newest first")
+def gap_snapshots(
+    session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> dict[str, Any]:
+    """The stored snapshots of the matrix (one per harvest run, or taken by hand), without
+    their cells: when, which run, the method fingerprint and the active datasets."""
+    found = list_snapshots(session=session, limit=limit)
+    return {"total": len(found), "snapshots": found}
+
+
+@router.get("/gaps/compare", summary="How the matrix changed between two snapshots")
+def gap_compare(
+    session: SessionDep, before: int | None = None, after: int | None = None
+) -> dict[str, Any]:
+    """Cells that improved and worsened between two snapshots (default: the latest two), band
+    changes first, each with its old and new score, band, best dataset and why; counts per
+    band before and after; a warning when the two were scored by different methods."""
+    return compare_snapshots(session=session, before=before, after=after)

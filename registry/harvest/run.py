@@ -23,6 +23,7 @@ import harvesters
 from harvesters.base import HarvestError, RunTimeout, SourceConfig
 from harvesters.http import HarvestClient, Validator
 from registry.config import Settings
+from registry.gaps.snapshots import snapshot_after_run
 from registry.harvest.bookkeeping import Bookkeeper
 from registry.harvest.fingerprint import payload_hash
 from registry.harvest.process import Enricher, Processed, process_item
@@ -130,6 +131,8 @@ def run_source(
     run.finished_at = now()
     session.add(run)
     session.commit()
+    # Every run leaves a snapshot of the gap matrix for the trend; never at the run's expense.
+    snapshot_after_run(session=session, run_id=run.id)
     return run
 
 
