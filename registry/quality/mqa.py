@@ -11,7 +11,10 @@ catalogue against the DCAT-AP 3.0.0 SHACL shapes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+import vocab
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,73 @@ class RecordFacts:
     access_urls_ok: bool | None = None
     download_urls_ok: bool | None = None
     links: dict[str, str] = field(default_factory=dict)
+
+
+def record_facts(
+    *,
+    formats: Iterable[str] = (),
+    licence: str | None = None,
+    keywords: bool = False,
+    themes: bool = False,
+    spatial: bool = False,
+    temporal: bool = False,
+    download_url: bool = False,
+    media_type: bool = False,
+    access_rights: bool = False,
+    contact_point: bool = False,
+    publisher: bool = False,
+    rights: bool = False,
+    byte_size: bool = False,
+    issued: bool = False,
+    modified: bool = False,
+    access_urls_ok: bool | None = None,
+    download_urls_ok: bool | None = None,
+    links: dict[str, str] | None = None,
+) -> RecordFacts:
+    """The MQA facts of one record from its plain values: the only place they are derived.
+
+    ``formats`` are the distributions' format notations and ``licence`` the licence notation;
+    the vocabularies decide which are known, open-standard or machine-readable. The link results
+    are None when never checked; a record with no download URL has no download URL that answers
+    (False, not "unchecked"), so it is never told to run the link checker for it.
+    """
+    formats = tuple(dict.fromkeys(f for f in formats if f))
+    return RecordFacts(
+        keywords=keywords,
+        themes=themes,
+        spatial=spatial,
+        temporal=temporal,
+        download_url=download_url,
+        format=bool(formats),
+        media_type=media_type,
+        known_format=any(f in vocab.load("format") for f in formats),
+        non_proprietary=any_format_is(formats, "nonProprietary"),
+        machine_readable=any_format_is(formats, "machineReadable"),
+        licence=bool(licence),
+        known_licence=bool(licence) and licence in vocab.load("licence") and licence != "unknown",
+        access_rights=access_rights,
+        contact_point=contact_point,
+        publisher=publisher,
+        rights=rights,
+        byte_size=byte_size,
+        issued=issued,
+        modified=modified,
+        access_urls_ok=access_urls_ok,
+        download_urls_ok=download_urls_ok if download_url else False,
+        links=dict(links or {}),
+    )
+
+
+def any_format_is(formats: Iterable[str], flag: str) -> bool:
+    """Whether any of the format notations has the vocabulary flag (``machineReadable`` ...)."""
+    found = (vocab.load("format").get(f) for f in formats)
+    return any(c is not None and bool(c.properties.get(flag)) for c in found)
+
+
+def is_open(licence: str | None) -> bool:
+    """Whether the licence notation is an open licence in the vocabulary."""
+    concept = vocab.load("licence").get(licence) if licence else None
+    return concept is not None and bool(concept.properties.get("open"))
 
 
 _EARNED_BY = {
