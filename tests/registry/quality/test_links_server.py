@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from builders import dataset, organisation
+from typer.testing import CliRunner
 
+from registry.cli import app
 from registry.quality.links import LinkPolicy, check_urls, link_client
 
 HUGE = 200_000_000  # bytes the server offers; far more than any socket buffer holds
@@ -72,7 +75,7 @@ class Handler(BaseHTTPRequestHandler):
             # /wait/<seconds>: hold the request open (cut short when the test ends)
             if self.path.startswith("/wait/"):
                 self.server.stop.wait(float(self.path.split("/")[2].split("?")[0]))
-            self.send_response(200)
+            self.send_response(404 if self.path.startswith("/missing") else 200)
             self.send_header("Content-Length", "2")
             self.end_headers()
             if body:
@@ -140,3 +143,25 @@ def test_tls_failures_and_refused_connections_are_told_apart(server):
     )
     assert not tls.ok and tls.kind == "tls" and (tls.error or "").startswith("TLS failed")
     assert not refused.ok and refused.kind == "connection"
+
+
+def test_the_command_checks_stores_and_then_skips_fresh_links(server, load, settings, monkeypatch):
+    records = [
+        organisation("home-office"),
+        dataset("a", publisher="home-office", distributions=[{"access_url": f"{server.base}/a"}]),
+        dataset("b", distributions=[{"access_url": f"{server.base}/missing"}]),
+    ]
+    assert load(records).errors == []
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", settings.database_url)
+    runner = CliRunner()
+    first = runner.invoke(app, ["check-links", "--timeout", "5"])
+    assert first.exit_code == 0, first.output
+    assert "2 URLs: 2 checked, 1 ok, 1 broken; 0 skipped as fresh" in first.output
+    assert "  HTTP 404: 1" in first.output
+    again = runner.invoke(app, ["check-links", "--publisher", "home-office"])
+    assert "1 URLs: 0 checked, 0 ok, 0 broken; 1 skipped as fresh" in again.output
+    forced = runner.invoke(app, ["check-links", "--force", "--limit", "1", "--concurrency", "1"])
+    assert "2 URLs: 1 checked" in forced.output
+    unknown = runner.invoke(app, ["check-links", "--publisher", "nope"])
+    assert unknown.exit_code == 2 and "no organisation with id 'nope'" in unknown.output
+    assert runner.invoke(app, ["check-links", "--max-age-days", "-1"]).exit_code == 2
