@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import vocab
 
@@ -215,6 +216,16 @@ _EARNED_BY = {
 }
 
 
+def missing(facts: RecordFacts) -> list[Indicator]:
+    """The indicators the record does not earn (a link never checked earns nothing): the score
+    is ``MAXIMUM`` less their points. Cheaper than :func:`assess` when only numbers are wanted."""
+    return [
+        i
+        for i in INDICATORS
+        if i.name != "dcatApCompliance" and not getattr(facts, _EARNED_BY[i.name])
+    ]
+
+
 def record_points(facts: RecordFacts) -> int:
     """The points a record earns by itself (every indicator but the two link checks)."""
     return sum(
@@ -237,7 +248,7 @@ def assess(facts: RecordFacts) -> dict[str, object]:
             if value is None:
                 why = "links not checked yet (registry check-links)"
             else:
-                why = f"has {indicator.needs}" if earned else f"no {indicator.needs}"
+                why = f"has {indicator.needs}" if earned else f"lacks {indicator.needs}"
         rows.append(
             {
                 "indicator": indicator.name,
@@ -250,6 +261,16 @@ def assess(facts: RecordFacts) -> dict[str, object]:
         )
     total = sum(int(r["points"]) for r in rows)  # type: ignore[call-overload]
     return {"score": total, "maximum": MAXIMUM, "band": band(total), "indicators": rows}
+
+
+def dimension_totals(indicators: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Points earned and available per dimension, from :func:`assess`'s indicator rows."""
+    totals: dict[str, dict[str, int]] = {}
+    for row in indicators:
+        found = totals.setdefault(row["dimension"], {"points": 0, "maximum": 0})
+        found["points"] += row["points"]
+        found["maximum"] += row["maximum"]
+    return totals
 
 
 def band(score: int) -> str:

@@ -36,7 +36,7 @@ def test_link_results_stay_unknown_until_checked_but_no_download_url_never_answe
     rows = {r["indicator"]: r for r in assess(unchecked)["indicators"]}
     assert rows["accessUrlStatusCode"]["explanation"].startswith("links not checked yet")
     rows = {r["indicator"]: r for r in assess(no_file)["indicators"]}
-    assert rows["downloadUrlStatusCode"]["explanation"] == "no download URLs that answer"
+    assert rows["downloadUrlStatusCode"]["explanation"] == "lacks download URLs that answer"
 
 
 def test_a_record_earns_each_indicator_it_meets():
