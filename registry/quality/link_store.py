@@ -44,11 +44,16 @@ class LinkResult:
 
 class StoredCheck(NamedTuple):
     url: str
-    checked_at: datetime
+    stored_at: datetime  # as the driver returns it (SQLite: without its zone)
     ok: bool
     status_code: int | None
     final_url: str | None
     error: str | None
+
+    @property
+    def checked_at(self) -> datetime:
+        # Made aware only when asked: the publisher summaries read every row and never ask.
+        return aware(self.stored_at)
 
 
 def link_targets(*, session: Session, publisher: str | None = None) -> list[str]:
@@ -71,7 +76,7 @@ def link_targets(*, session: Session, publisher: str | None = None) -> list[str]
 
 
 def stored_checks(*, session: Session, urls: Iterable[str] | None = None) -> dict[str, StoredCheck]:
-    """The last answer of each URL (every stored one when ``urls`` is None), by URL hash."""
+    """The last answer of each URL (every stored one when ``urls`` is None), by URL."""
     columns = (
         LinkCheck.url_hash,
         LinkCheck.url,
@@ -92,7 +97,7 @@ def stored_checks(*, session: Session, urls: Iterable[str] | None = None) -> dic
             for i in range(0, len(hashes), _CHUNK)
         ]
     return {
-        row[0]: StoredCheck(row[1], aware(row[2]), bool(row[3]), row[4], row[5], row[6])
+        row[1]: StoredCheck(row[1], row[2], bool(row[3]), row[4], row[5], row[6])
         for rows in batches
         for row in rows
     }

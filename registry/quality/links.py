@@ -36,7 +36,6 @@ from registry.quality.link_store import (
     link_targets,
     store_results,
     stored_checks,
-    url_hash,
 )
 from schemas import Organisation
 
@@ -201,7 +200,7 @@ async def check_links(
     urls = link_targets(session=session, publisher=publisher)
     stored = stored_checks(session=session, urls=urls)
     cutoff = datetime.now(UTC) - max_age
-    last = {u: stored[h].checked_at if (h := url_hash(u)) in stored else None for u in urls}
+    last = {u: stored[u].checked_at if u in stored else None for u in urls}
     due = [u for u in urls if force or (when := last[u]) is None or when < cutoff]
     summary = LinkSummary(urls=len(urls), skipped_fresh=len(urls) - len(due))
     never = datetime.min.replace(tzinfo=UTC)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import vocab
@@ -152,6 +154,7 @@ def record_facts(
     (False, not "unchecked"), so it is never told to run the link checker for it.
     """
     formats = tuple(dict.fromkeys(f for f in formats if f))
+    known_format, non_proprietary, machine_readable = _format_flags(formats)
     return RecordFacts(
         keywords=keywords,
         themes=themes,
@@ -160,9 +163,9 @@ def record_facts(
         download_url=download_url,
         format=bool(formats),
         media_type=media_type,
-        known_format=any(f in vocab.load("format") for f in formats),
-        non_proprietary=any_format_is(formats, "nonProprietary"),
-        machine_readable=any_format_is(formats, "machineReadable"),
+        known_format=known_format,
+        non_proprietary=non_proprietary,
+        machine_readable=machine_readable,
         licence=bool(licence),
         known_licence=bool(licence) and licence in vocab.load("licence") and licence != "unknown",
         access_rights=access_rights,
@@ -175,6 +178,17 @@ def record_facts(
         access_urls_ok=access_urls_ok,
         download_urls_ok=download_urls_ok if download_url else False,
         links=dict(links or {}),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _format_flags(formats: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    """Known, non-proprietary, machine-readable: remembered per set of formats, since a
+    catalogue repeats a few combinations over and over (the vocabulary is fixed per process)."""
+    return (
+        any(f in vocab.load("format") for f in formats),
+        any_format_is(formats, "nonProprietary"),
+        any_format_is(formats, "machineReadable"),
     )
 
 
@@ -216,14 +230,15 @@ _EARNED_BY = {
 }
 
 
+# Every indicator a record can miss, and a getter of the facts deciding them, in one call.
+_SCORED = tuple(i for i in INDICATORS if i.name != "dcatApCompliance")
+_scored_values = attrgetter(*(_EARNED_BY[i.name] for i in _SCORED))
+
+
 def missing(facts: RecordFacts) -> list[Indicator]:
     """The indicators the record does not earn (a link never checked earns nothing): the score
     is ``MAXIMUM`` less their points. Cheaper than :func:`assess` when only numbers are wanted."""
-    return [
-        i
-        for i in INDICATORS
-        if i.name != "dcatApCompliance" and not getattr(facts, _EARNED_BY[i.name])
-    ]
+    return [i for i, value in zip(_SCORED, _scored_values(facts), strict=True) if not value]
 
 
 def record_points(facts: RecordFacts) -> int:

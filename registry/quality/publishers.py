@@ -11,7 +11,6 @@ datasets.
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
@@ -67,22 +66,20 @@ def one_publisher_quality(*, session: Session, publisher: str) -> dict[str, Any]
 
 def _summary(ident: str | None, name: str | None, records: list[QualityRecord]) -> dict[str, Any]:
     scores: list[int] = []
-    misses: Counter[str] = Counter()
-    unchecked: Counter[str] = Counter()
+    misses = dict.fromkeys(_RANK, 0)
+    unchecked = dict.fromkeys(LINK_INDICATORS, 0)
+    bands = dict.fromkeys(BAND_NAMES, 0)
     for record in records:
         lost = missing(record.facts)
-        scores.append(MAXIMUM - sum(i.points for i in lost))
-        misses.update(i.name for i in lost)
-        facts = record.facts
-        unchecked.update(
-            name
-            for name, value in (
-                ("accessUrlStatusCode", facts.access_urls_ok),
-                ("downloadUrlStatusCode", facts.download_urls_ok),
-            )
-            if value is None
-        )
-    bands = Counter(band(s) for s in scores)
+        score = MAXIMUM - sum(i.points for i in lost)
+        scores.append(score)
+        bands[band(score)] += 1
+        for indicator in lost:
+            misses[indicator.name] += 1
+        if record.facts.access_urls_ok is None:
+            unchecked["accessUrlStatusCode"] += 1
+        if record.facts.download_urls_ok is None:
+            unchecked["downloadUrlStatusCode"] += 1
     count = len(records)
     to_gain = [
         {
@@ -106,7 +103,7 @@ def _summary(ident: str | None, name: str | None, records: list[QualityRecord]) 
         "mean_score": round(statistics.fmean(scores), 1) if scores else None,
         "median_score": statistics.median(scores) if scores else None,
         "maximum": MAXIMUM,
-        "bands": {b: bands[b] for b in BAND_NAMES},
+        "bands": bands,
         "points_to_gain": sum(g["points_to_gain"] for g in to_gain),
         "to_gain": to_gain,
     }

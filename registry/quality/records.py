@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from registry.quality.link_store import StoredCheck, stored_checks, url_hash
+from registry.quality.link_store import StoredCheck, stored_checks
 from registry.quality.mqa import RecordFacts, record_facts
 
 _DATASETS = (
@@ -69,17 +69,20 @@ def read_records(
     if not rows:
         return []
     files: dict[str, list[Any]] = {}
-    for file in session.execute(text(_DISTRIBUTIONS.format(where=where)), params):
+    for file in session.execute(text(_DISTRIBUTIONS.format(where=where)), params).all():
         files.setdefault(file[0], []).append(file)
     # One dataset: its own URLs' answers; many: every stored answer (one scan of link_check).
     urls = None
     if dataset_id is not None:
         urls = [u for f in files.get(dataset_id, []) for u in f[3:5] if u]
     checks = stored_checks(session=session, urls=urls)
-    return [_record(row, files.get(row[0], []), checks) for row in rows]
+    explain = dataset_id is not None
+    return [_record(row, files.get(row[0], []), checks, explain) for row in rows]
 
 
-def _record(row: Any, files: list[Any], checks: dict[str, StoredCheck]) -> QualityRecord:
+def _record(
+    row: Any, files: list[Any], checks: dict[str, StoredCheck], explain: bool
+) -> QualityRecord:
     ident, title, publisher, status, licence, access_rights = row[:6]
     issued, modified, temporal = (bool(v) for v in row[6:9])
     keywords, themes, spatial, contact = (_filled(v) for v in row[9:13])
@@ -89,8 +92,7 @@ def _record(row: Any, files: list[Any], checks: dict[str, StoredCheck]) -> Quali
         if file[4]:
             roles.setdefault(file[4], []).append("download")
     links = tuple(
-        RecordLink(url, tuple(dict.fromkeys(r)), checks.get(url_hash(url)))
-        for url, r in roles.items()
+        RecordLink(url, tuple(dict.fromkeys(r)), checks.get(url)) for url, r in roles.items()
     )
     facts = record_facts(
         formats=[f[1] for f in files],
@@ -109,7 +111,8 @@ def _record(row: Any, files: list[Any], checks: dict[str, StoredCheck]) -> Quali
         modified=modified,
         access_urls_ok=_all_answer(links, "access"),
         download_urls_ok=_all_answer(links, "download"),
-        links={link.url: describe(link.check) for link in links},
+        # Each URL's answer in words, for one record's assessment; summaries never read them.
+        links={link.url: describe(link.check) for link in links} if explain else None,
     )
     return QualityRecord(ident, title, publisher, status, facts, links)
 

@@ -211,9 +211,9 @@ def test_a_run_checks_active_datasets_urls_once_each_and_stores_the_answers(sess
     }
     assert "https://c.test/ok/old" not in {url for _, url in web.asked}
     stored = stored_checks(session=session)
-    gone = stored[url_hash("https://a.test/gone")]
+    gone = stored["https://a.test/gone"]
     assert (gone.ok, gone.status_code, gone.error) == (False, 404, "HTTP 404 Not Found")
-    moved = stored[url_hash("https://b.test/moved")]
+    moved = stored["https://b.test/moved"]
     assert moved.ok and moved.final_url == "https://b.test/ok/new.csv"
     assert datetime.now(UTC) - moved.checked_at < timedelta(minutes=5)
 
@@ -234,7 +234,7 @@ def test_fresh_answers_are_skipped_unless_old_or_forced(session):
     summary = run(session, stale)
     assert (summary.checked, summary.skipped_fresh) == (1, 4)
     assert {url for _, url in stale.asked} == {"https://a.test/gone"}
-    assert stored_checks(session=session)[url_hash("https://a.test/gone")].checked_at > old
+    assert stored_checks(session=session)["https://a.test/gone"].checked_at > old
     assert run(session, Web(), max_age=timedelta(days=30)).checked == 0
     forced = run(session, Web(), force=True)
     assert (forced.checked, forced.skipped_fresh) == (5, 0)
