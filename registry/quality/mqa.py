@@ -6,7 +6,8 @@ record has the property; distribution indicators are earned when any distributio
 the two link checks (access and download URLs answering 2xx/3xx), earned only when every checked
 URL answers. Links never checked earn nothing and say so. DCAT-AP compliance is earned by every
 record: the registry writes each one through the same mapping, and CI validates the whole
-catalogue against the DCAT-AP 3.0.0 SHACL shapes.
+catalogue against the DCAT-AP 3.0.0 SHACL shapes. The registry keeps no rights statement
+(``dct:rights``), so ``rightsAvailability`` is not earned until it does.
 """
 
 from __future__ import annotations
