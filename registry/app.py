@@ -10,7 +10,16 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
-from registry.api import catalog, datasets, errors, gaps, harvest, organisations, vocabularies
+from registry.api import (
+    catalog,
+    datasets,
+    errors,
+    gaps,
+    harvest,
+    organisations,
+    quality,
+    vocabularies,
+)
 from registry.api.ckan import router as ckan_router
 from registry.config import Settings
 from registry.db import make_engine
@@ -44,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(harvest.router)
     app.include_router(catalog.router)
     app.include_router(gaps.router)
+    app.include_router(quality.router)
     app.include_router(ckan_router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")

@@ -12,6 +12,7 @@ from sqlalchemy import text
 import vocab
 from registry.cli_gaps import app as gaps_app
 from registry.cli_harvest import app as harvest_app
+from registry.cli_quality import check_links_command
 from registry.config import Settings
 from registry.db import make_engine
 
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(harvest_app, name="harvest")
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(gaps_app, name="gaps")
+app.command("check-links")(check_links_command)
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]

@@ -75,6 +75,20 @@ class Settings(BaseSettings):
     harvest_profile_max_bytes: int = Field(
         default=20_000_000, gt=0, description="Largest tabular file downloaded for profiling."
     )
+    link_check_max_age_days: float = Field(
+        default=7.0,
+        ge=0,
+        description="`registry check-links` skips URLs checked within this many days.",
+    )
+    link_check_concurrency: int = Field(
+        default=8, ge=1, le=100, description="Links checked at once."
+    )
+    link_check_per_host: int = Field(
+        default=2, ge=1, le=100, description="Links checked at once on any one host."
+    )
+    link_check_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds each link-check request may take."
+    )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
 

@@ -30,6 +30,7 @@ TEST_DATABASE_ENV = "REGISTRY_TEST_DATABASE_URL"
 BASE_URI = "http://registry.test"
 TABLES = (
     "gap_snapshot",
+    "link_check",
     "harvest_item",
     "harvest_run",
     "harvest_source",

@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-import vocab
 from registry.gaps import method
-from registry.quality.mqa import RecordFacts, record_points
+from registry.quality.mqa import record_facts, record_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +78,15 @@ def _facts(row: tuple[Any, ...], files: list[tuple[Any, ...]], coverage: dict) -
     issued, modified, start, end = (_day(v) for v in row[7:11])
     keywords, themes, spatial, contact = (_filled(v) for v in row[11:15])
     formats = tuple(dict.fromkeys(f for f, *_ in files if f))
-    record = RecordFacts(
+    record = record_facts(
+        formats=formats,
+        licence=licence,
         keywords=keywords,
         themes=themes,
         spatial=spatial,
         temporal=bool(start or end),
         download_url=any(f[2] for f in files),
-        format=bool(formats),
         media_type=any(f[1] for f in files),
-        known_format=any(f in vocab.load("format") for f in formats),
-        non_proprietary=any_format_is(formats, "nonProprietary"),
-        machine_readable=any_format_is(formats, "machineReadable"),
-        licence=bool(licence),
-        known_licence=bool(licence) and licence in vocab.load("licence") and licence != "unknown",
         access_rights=bool(access),
         contact_point=contact,
         publisher=bool(publisher),
@@ -112,18 +107,6 @@ def _facts(row: tuple[Any, ...], files: list[tuple[Any, ...]], coverage: dict) -
         coverage=coverage,
         metadata_points=record_points(record),
     )
-
-
-def any_format_is(formats: tuple[str, ...], flag: str) -> bool:
-    """Whether any of the format notations has the vocabulary flag (``machineReadable`` ...)."""
-    found = (vocab.load("format").get(f) for f in formats)
-    return any(c is not None and bool(c.properties.get(flag)) for c in found)
-
-
-def is_open(licence: str | None) -> bool:
-    """Whether the licence notation is an open licence in the vocabulary."""
-    concept = vocab.load("licence").get(licence) if licence else None
-    return concept is not None and bool(concept.properties.get("open"))
 
 
 def _day(value: Any) -> date | None:

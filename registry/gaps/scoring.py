@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.gaps import method
-from registry.gaps.facts import Facts, any_format_is, is_open
-from registry.quality.mqa import RECORD_MAXIMUM
+from registry.gaps.facts import Facts
+from registry.quality.mqa import RECORD_MAXIMUM, any_format_is, is_open
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,19 @@ record has the property; distribution indicators are earned when any distributio
 the two link checks (access and download URLs answering 2xx/3xx), earned only when every checked
 URL answers. Links never checked earn nothing and say so. DCAT-AP compliance is earned by every
 record: the registry writes each one through the same mapping, and CI validates the whole
-catalogue against the DCAT-AP 3.0.0 SHACL shapes.
+catalogue against the DCAT-AP 3.0.0 SHACL shapes. The registry keeps no rights statement
+(``dct:rights``), so ``rightsAvailability`` is not earned until it does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any
+
+import vocab
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,85 @@ class RecordFacts:
     links: dict[str, str] = field(default_factory=dict)
 
 
+def record_facts(
+    *,
+    formats: Iterable[str] = (),
+    licence: str | None = None,
+    keywords: bool = False,
+    themes: bool = False,
+    spatial: bool = False,
+    temporal: bool = False,
+    download_url: bool = False,
+    media_type: bool = False,
+    access_rights: bool = False,
+    contact_point: bool = False,
+    publisher: bool = False,
+    rights: bool = False,
+    byte_size: bool = False,
+    issued: bool = False,
+    modified: bool = False,
+    access_urls_ok: bool | None = None,
+    download_urls_ok: bool | None = None,
+    links: dict[str, str] | None = None,
+) -> RecordFacts:
+    """The MQA facts of one record from its plain values: the only place they are derived.
+
+    ``formats`` are the distributions' format notations and ``licence`` the licence notation;
+    the vocabularies decide which are known, open-standard or machine-readable. The link results
+    are None when never checked; a record with no download URL has no download URL that answers
+    (False, not "unchecked"), so it is never told to run the link checker for it.
+    """
+    formats = tuple(dict.fromkeys(f for f in formats if f))
+    known_format, non_proprietary, machine_readable = _format_flags(formats)
+    return RecordFacts(
+        keywords=keywords,
+        themes=themes,
+        spatial=spatial,
+        temporal=temporal,
+        download_url=download_url,
+        format=bool(formats),
+        media_type=media_type,
+        known_format=known_format,
+        non_proprietary=non_proprietary,
+        machine_readable=machine_readable,
+        licence=bool(licence),
+        known_licence=bool(licence) and licence in vocab.load("licence") and licence != "unknown",
+        access_rights=access_rights,
+        contact_point=contact_point,
+        publisher=publisher,
+        rights=rights,
+        byte_size=byte_size,
+        issued=issued,
+        modified=modified,
+        access_urls_ok=access_urls_ok,
+        download_urls_ok=download_urls_ok if download_url else False,
+        links=dict(links or {}),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _format_flags(formats: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    """Known, non-proprietary, machine-readable: remembered per set of formats, since a
+    catalogue repeats a few combinations over and over (the vocabulary is fixed per process)."""
+    return (
+        any(f in vocab.load("format") for f in formats),
+        any_format_is(formats, "nonProprietary"),
+        any_format_is(formats, "machineReadable"),
+    )
+
+
+def any_format_is(formats: Iterable[str], flag: str) -> bool:
+    """Whether any of the format notations has the vocabulary flag (``machineReadable`` ...)."""
+    found = (vocab.load("format").get(f) for f in formats)
+    return any(c is not None and bool(c.properties.get(flag)) for c in found)
+
+
+def is_open(licence: str | None) -> bool:
+    """Whether the licence notation is an open licence in the vocabulary."""
+    concept = vocab.load("licence").get(licence) if licence else None
+    return concept is not None and bool(concept.properties.get("open"))
+
+
 _EARNED_BY = {
     "keywordAvailability": "keywords",
     "categoryAvailability": "themes",
@@ -145,6 +231,17 @@ _EARNED_BY = {
 }
 
 
+# Every indicator a record can miss, and a getter of the facts deciding them, in one call.
+_SCORED = tuple(i for i in INDICATORS if i.name != "dcatApCompliance")
+_scored_values = attrgetter(*(_EARNED_BY[i.name] for i in _SCORED))
+
+
+def missing(facts: RecordFacts) -> list[Indicator]:
+    """The indicators the record does not earn (a link never checked earns nothing): the score
+    is ``MAXIMUM`` less their points. Cheaper than :func:`assess` when only numbers are wanted."""
+    return [i for i, value in zip(_SCORED, _scored_values(facts), strict=True) if not value]
+
+
 def record_points(facts: RecordFacts) -> int:
     """The points a record earns by itself (every indicator but the two link checks)."""
     return sum(
@@ -167,7 +264,7 @@ def assess(facts: RecordFacts) -> dict[str, object]:
             if value is None:
                 why = "links not checked yet (registry check-links)"
             else:
-                why = f"has {indicator.needs}" if earned else f"no {indicator.needs}"
+                why = f"has {indicator.needs}" if earned else f"lacks {indicator.needs}"
         rows.append(
             {
                 "indicator": indicator.name,
@@ -180,6 +277,16 @@ def assess(facts: RecordFacts) -> dict[str, object]:
         )
     total = sum(int(r["points"]) for r in rows)  # type: ignore[call-overload]
     return {"score": total, "maximum": MAXIMUM, "band": band(total), "indicators": rows}
+
+
+def dimension_totals(indicators: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Points earned and available per dimension, from :func:`assess`'s indicator rows."""
+    totals: dict[str, dict[str, int]] = {}
+    for row in indicators:
+        found = totals.setdefault(row["dimension"], {"points": 0, "maximum": 0})
+        found["points"] += row["points"]
+        found["maximum"] += row["maximum"]
+    return totals
 
 
 def band(score: int) -> str:
