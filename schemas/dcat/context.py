@@ -48,6 +48,7 @@ class Emitter:
         self._seen: set[str] = set()
         self.cache: dict[tuple[str, ...], Iri | None] = {}
         self.plans: dict[int, list[Any]] = {}  # compiled rows, see profile.encode
+        self._classes = _Classes(self.p)
 
     def p(self, curie: str) -> str:
         """The full IRI of a CURIE (cached)."""
@@ -85,17 +86,36 @@ class Emitter:
 
     def typed(self, target: Iri, cls: str | None, out: Out) -> None:
         """Assert ``target a cls`` once, when the profile asserts value classes."""
+        # ``once`` written out: this runs for every URL of every distribution.
         if cls and self.profile.vocab_classes:
-            self.once(target + " " + cls, out, lambda: Node(target, self.class_pairs(target, cls)))
+            key = target + " " + cls
+            if key not in self._seen:
+                if len(self._seen) >= SEEN_LIMIT:
+                    self._seen.clear()
+                self._seen.add(key)
+                out.nodes.append(_node((target, self.class_pairs(target, cls))))
 
     def class_pairs(self, target: Iri, cls: str) -> list[tuple[str, Term]]:
         """``a cls``, and for a concept of an EU authority table its ``skos:inScheme``."""
-        pairs: list[tuple[str, Term]] = [(ns.RDF_TYPE, Iri(self.p(cls)))]
+        pairs: list[tuple[str, Term]] = [(ns.RDF_TYPE, self._classes[cls])]
         if target.startswith(ns.EU):
             pairs.append((self.p("skos:inScheme"), Iri(target.rsplit("/", 1)[0])))
         return pairs
 
 
+class _Classes(dict[str, Iri]):
+    """Class CURIEs as IRIs, each expanded once."""
+
+    def __init__(self, expand: Callable[[str], str]) -> None:
+        super().__init__()
+        self.expand = expand
+
+    def __missing__(self, curie: str) -> Iri:
+        found = self[curie] = Iri(self.expand(curie))
+        return found
+
+
+_node = Node._make  # one call, where Node(...) runs the NamedTuple's Python __new__ too
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 _PATH = re.compile(r"^[A-Za-z0-9._~/-]+$")  # segments of _SEGMENT characters, "/" between
 _START_HTTP = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)

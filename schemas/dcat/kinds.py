@@ -29,6 +29,7 @@ from schemas.dcat.context import Emitter, Out, Reader, authority_uri
 from schemas.dcat.fields import FieldMap
 from schemas.dcat.terms import (
     Iri,
+    Lit,
     Node,
     Term,
     date_literal,
@@ -37,6 +38,9 @@ from schemas.dcat.terms import (
     lit,
     typed,
 )
+from schemas.dcat.terms import text as clean_text
+
+_lit = Lit._make
 
 _MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 COVERAGE_SCHEMES = ("sector", "grade", "attribute")
@@ -65,7 +69,14 @@ def _one(row: FieldMap, values: list[Any]) -> Any:
 
 def _text(em: Emitter, _row: FieldMap) -> Converter:
     lang = em.lang
-    return lambda value, _out: lit(str(value), lang)
+
+    def convert(value: Any, _out: Out) -> Lit:  # lit() written out: a call per text saved
+        text = str(value)
+        if not (text.isascii() and text.isprintable()):
+            text = clean_text(text)
+        return _lit((text, lang, None))
+
+    return convert
 
 
 def _decode_text(rd: Reader, row: FieldMap, subject: RdfNode) -> Any:
