@@ -7,6 +7,7 @@ them into small frozen :class:`Facts`; the scorer itself (:mod:`registry.gaps.sc
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,8 +39,10 @@ _DATASETS = (
     "SELECT id, title, publisher_id, licence, accrual_periodicity, granularity, access_rights, "
     "issued, modified, temporal_start, temporal_end, "
     "CAST(keywords AS TEXT), CAST(themes AS TEXT), CAST(spatial AS TEXT), "
-    "CAST(contact_point AS TEXT) FROM dataset WHERE status = 'active'"
+    "CAST(contact_point AS TEXT) FROM dataset d WHERE status = 'active'"
 )
+# In insertion order, so that a cell's best dataset among equals is the same on every database.
+_ORDER = " ORDER BY pk"
 _DISTRIBUTIONS = (
     "SELECT x.dataset_id, x.format, x.media_type, x.download_url IS NOT NULL, "
     "x.byte_size IS NOT NULL FROM distribution x JOIN dataset d ON d.id = x.dataset_id "
@@ -51,22 +54,25 @@ _COVERAGE = (
 )
 
 
-def read_facts(*, session: Session) -> list[Facts]:
-    """Every active dataset's facts."""
+def read_facts(*, session: Session, pks: Collection[int] | None = None) -> list[Facts]:
+    """Every active dataset's facts (or only those of the datasets ``pks`` names), in
+    insertion order."""
+    # Integers written into the SQL: the driver's cursor has no one parameter style.
+    only = "" if pks is None else f" AND d.pk IN ({','.join(str(int(pk)) for pk in pks) or 'NULL'})"
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute(_DISTRIBUTIONS)
+        cursor.execute(_DISTRIBUTIONS + only)
         files: dict[str, list[tuple[Any, ...]]] = {}
         for dataset_id, *row in cursor.fetchall():
             files.setdefault(dataset_id, []).append(tuple(row))
-        cursor.execute(_COVERAGE)
+        cursor.execute(_COVERAGE + only)
         coverage: dict[str, dict[str, dict[str, str]]] = {}
         for dataset_id, scheme, concept, provenance in cursor.fetchall():
             concepts = coverage.setdefault(dataset_id, {}).setdefault(scheme, {})
             known = concepts.get(concept)
             if known is None or method.weight(provenance) > method.weight(known):
                 concepts[concept] = provenance
-        cursor.execute(_DATASETS)
+        cursor.execute(_DATASETS + only + _ORDER)
         rows = cursor.fetchall()
     finally:
         cursor.close()
@@ -79,18 +85,18 @@ def _facts(row: tuple[Any, ...], files: list[tuple[Any, ...]], coverage: dict) -
     keywords, themes, spatial, contact = (_filled(v) for v in row[11:15])
     formats = tuple(dict.fromkeys(f for f, *_ in files if f))
     record = record_facts(
-        formats=formats,
-        licence=licence,
         keywords=keywords,
         themes=themes,
         spatial=spatial,
         temporal=bool(start or end),
+        formats=formats,
         download_url=any(f[2] for f in files),
         media_type=any(f[1] for f in files),
+        byte_size=any(f[3] for f in files),
+        licence=licence,
         access_rights=bool(access),
         contact_point=contact,
         publisher=bool(publisher),
-        byte_size=any(f[3] for f in files),
         issued=issued is not None,
         modified=modified is not None,
     )

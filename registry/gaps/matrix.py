@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import vocab
 from registry.gaps import method
 from registry.gaps.facts import Facts
-from registry.gaps.scoring import Evidence, band, evidence, shares
+from registry.gaps.scoring import Evidence, band, base_points, cell_score, evidence, shares
 
 Key = tuple[str, str, str]  # sector, grade, attribute
 
@@ -91,9 +92,7 @@ def _grade_cells(facts: Facts, grade_level: str) -> dict[str, tuple[bool, str | 
     stated = facts.coverage.get("grade", {})
     cells: dict[str, tuple[bool, str | None]] = {}
     for grade, provenance in stated.items():
-        groups = [a for a in scheme.ancestors(grade) if a not in scheme.top_concepts]
-        within = (*levels(grade), *([] if grade_level == "harmonised" else [grade, *groups]))
-        for concept in dict.fromkeys(within):
+        for concept in within(grade, grade_level):
             known = cells.get(concept)
             if known is None or method.weight(provenance) > method.weight(known[1]):
                 cells[concept] = (True, provenance)
@@ -101,6 +100,28 @@ def _grade_cells(facts: Facts, grade_level: str) -> dict[str, tuple[bool, str | 
         for level in scheme.top_concepts:
             cells.setdefault(level, (False, stated.get(method.WORKFORCE)))
     return cells
+
+
+@cache
+def within(grade: str, grade_level: str) -> tuple[str, ...]:
+    """The grade cells a statement at ``grade`` is at-grade evidence for: its harmonised
+    levels, and with ``grade_level="all"`` the grade itself and its broader sector groups."""
+    scheme = vocab.load("grade")
+    groups = [a for a in scheme.ancestors(grade) if a not in scheme.top_concepts]
+    found = (*levels(grade), *([] if grade_level == "harmonised" else [grade, *groups]))
+    return tuple(dict.fromkeys(found))
+
+
+def empty_cells(grade_level: str, priorities: Priorities | None = None) -> dict[Key, Cell]:
+    """Every cell of the matrix, with its priority and no evidence yet."""
+    priorities = priorities or Priorities()
+    dims = axes(grade_level)
+    return {
+        (s, g, a): Cell(s, g, a, priority=priorities.of(s, g, a))
+        for s in dims["sector"]
+        for g in dims["grade"]
+        for a in dims["attribute"]
+    }
 
 
 def build(
@@ -111,26 +132,16 @@ def build(
     priorities: Priorities | None = None,
 ) -> dict[Key, Cell]:
     """Every cell of the matrix (empty ones too), each with its best score."""
-    priorities = priorities or Priorities()
-    dims = axes(grade_level)
-    cells = {
-        (s, g, a): Cell(s, g, a, priority=priorities.of(s, g, a))
-        for s in dims["sector"]
-        for g in dims["grade"]
-        for a in dims["attribute"]
-    }
-    grade_points = method.POINTS["grade"]
+    cells = empty_cells(grade_level, priorities)
     for item in facts:
-        parts = None
+        base = None
         for key, at_grade, provenance in placements(item, grade_level):
             cell = cells.get(key)
             if cell is None:  # a concept the vocabulary no longer has
                 continue
-            if parts is None:
-                parts = shares(item, today)
-                base = sum(method.POINTS[name] * share for name, (share, _) in parts.items())
-            raw = base + (grade_points if at_grade else 0)
-            score = round(raw * method.weight(provenance))
+            if base is None:
+                base = base_points(shares(item, today))
+            score = cell_score(base, at_grade=at_grade, weight=method.weight(provenance))
             cell.datasets += 1
             if score > cell.score or (score == cell.score and cell.best is None):
                 cell.score, cell.best = score, item.id
@@ -167,6 +178,7 @@ def _best(cells: list[Cell], limit: int) -> list[Cell]:
     ]
 
 
+@cache  # the vocabularies are loaded once per process, so a grade's levels never change
 def levels(grade: str) -> tuple[str, ...]:
     """The harmonised levels a grade rolls up to: its own broader levels when it names any
     (``scs2`` -> executive), else those of its broader groups (``scs`` spans executive and

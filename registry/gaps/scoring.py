@@ -4,7 +4,7 @@ and what would raise it. Pure: facts and a date in, numbers and sentences out.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from registry.gaps import method
 from registry.gaps.facts import Facts
@@ -31,11 +31,22 @@ class Evidence:
     advice: tuple[str, ...]
 
 
+def recency_since(today: date) -> tuple[date, ...]:
+    """The oldest latest date each of :data:`method.RECENCY_STEPS` accepts (at most ``limit``
+    years of 365.25 days before ``today``). Dates, not years, so that SQL can compare them."""
+    return tuple(today - timedelta(days=int(limit * 365.25)) for limit, _ in method.RECENCY_STEPS)
+
+
 def shares(facts: Facts, today: date) -> dict[str, tuple[float, str]]:
     """Each factor but ``grade`` as (share of its points 0-1, what the record has)."""
-    years = (today - facts.latest).days / 365.25 if facts.latest else None
+    latest = facts.latest
     recency = next(
-        (s for limit, s in method.RECENCY_STEPS if years is not None and years <= limit), 0.0
+        (
+            s
+            for (_, s), since in zip(method.RECENCY_STEPS, recency_since(today), strict=True)
+            if latest is not None and latest >= since
+        ),
+        0.0,
     )
     return {
         "licence": (
@@ -60,6 +71,17 @@ def shares(facts: Facts, today: date) -> dict[str, tuple[float, str]]:
             f"{facts.metadata_points} of {RECORD_MAXIMUM} MQA points",
         ),
     }
+
+
+def base_points(parts: dict[str, tuple[float, str]]) -> float:
+    """The points of every factor but ``grade`` (before the provenance weight)."""
+    return sum(method.POINTS[name] * share for name, (share, _) in parts.items())
+
+
+def cell_score(base: float, *, at_grade: bool, weight: float) -> int:
+    """A dataset's score for a cell: its base, the grade points if placed at the cell's grade,
+    times the weight of the weakest statement placing it there."""
+    return round((base + (method.POINTS["grade"] if at_grade else 0)) * weight)
 
 
 _ADVICE = {
