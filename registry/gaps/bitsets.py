@@ -18,18 +18,27 @@ than its own scores no more than it does in its own, so the best over all classe
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
 import vocab
 from registry.gaps import method
-from registry.gaps.facts import Facts
 from registry.gaps.matrix import Cell, Key, Priorities, axes, empty_cells, within
-from registry.gaps.scoring import base_points, cell_score, recency_since, shares
+from registry.gaps.scoring import (
+    cell_score,
+    format_share,
+    granularity_share,
+    licence_share,
+    metadata_share,
+    recency_share,
+    recency_since,
+    regularity_share,
+)
 from registry.quality.mqa import record_facts, record_points
 
 # A record's optional fields as MQA flags: present and not empty ("" or an empty JSON value).
@@ -60,7 +69,6 @@ _AFTER = "(d.modified >= {0} OR d.temporal_end >= {0} OR d.issued >= {0})"
 def _inputs_sql(dialect: str, since: tuple[date, ...]) -> str:
     """One row per active dataset: pk, id and what its base points depend on, the dates as the
     recency step they reach (0 = newest; one past the last: none)."""
-    joined = "group_concat(DISTINCT f)" if dialect == "sqlite" else "string_agg(DISTINCT f, ',')"
     # Dates we made, written into the SQL (the driver's cursor has no one parameter style).
     # SQLite keeps dates and times as ISO text, whose order is the dates' order.
     literal = "'{}'" if dialect == "sqlite" else "DATE '{}'"
@@ -68,31 +76,40 @@ def _inputs_sql(dialect: str, since: tuple[date, ...]) -> str:
         f"WHEN {_AFTER.format(literal.format(day.isoformat()))} THEN {i}"
         for i, day in enumerate(since)
     )
-    steps = len(since)
     return (
         "SELECT d.pk, d.id, d.licence, d.accrual_periodicity, d.granularity, "
         f"{', '.join(expression for _, expression in _FLAGS)}, "
-        f"CASE {recency} ELSE {steps} END, "
-        "x.formats, COALESCE(x.download_url, 0), COALESCE(x.media_type, 0), "
-        "COALESCE(x.byte_size, 0) FROM dataset d LEFT JOIN ("
-        f"SELECT dataset_id, {joined} AS formats, "
-        "MAX(CASE WHEN download_url IS NOT NULL THEN 1 ELSE 0 END) AS download_url, "
-        "MAX(CASE WHEN COALESCE(media_type, '') <> '' THEN 1 ELSE 0 END) AS media_type, "
-        "MAX(CASE WHEN byte_size IS NOT NULL THEN 1 ELSE 0 END) AS byte_size "
-        "FROM (SELECT dataset_id, NULLIF(format, '') AS f, download_url, media_type, byte_size "
-        "FROM distribution) y GROUP BY dataset_id"
-        ") x ON x.dataset_id = d.id WHERE d.status = 'active'"
+        f"CASE {recency} ELSE {len(since)} END FROM dataset d WHERE d.status = 'active'"
     )
 
 
-def _coverage_sql(dialect: str) -> str:
-    """Each coverage statement (scheme, concept, provenance) with its active datasets' pks
-    joined into one string: a few hundred rows rather than every statement."""
-    joined = "group_concat(d.pk)" if dialect == "sqlite" else "string_agg(CAST(d.pk AS text), ',')"
+def _files_sql(dialect: str) -> str:
+    """Per dataset with distributions: its formats joined, and whether any has a download URL,
+    a media type, a size. A query of its own: joined to the datasets in SQL, SQLite would
+    build a temporary index on the grouped rows every time."""
+    joined = "group_concat(DISTINCT f)" if dialect == "sqlite" else "string_agg(DISTINCT f, ',')"
     return (
-        f"SELECT c.scheme, c.concept, c.provenance, {joined} FROM coverage c "
-        "JOIN dataset d ON d.id = c.dataset_id WHERE d.status = 'active' "
-        "GROUP BY c.scheme, c.concept, c.provenance"
+        f"SELECT dataset_id, {joined}, "
+        "MAX(CASE WHEN download_url IS NOT NULL THEN 1 ELSE 0 END), "
+        "MAX(CASE WHEN COALESCE(media_type, '') <> '' THEN 1 ELSE 0 END), "
+        "MAX(CASE WHEN byte_size IS NOT NULL THEN 1 ELSE 0 END) "
+        "FROM (SELECT dataset_id, NULLIF(format, '') AS f, download_url, media_type, byte_size "
+        "FROM distribution) y GROUP BY dataset_id"
+    )
+
+
+_NO_FILES = (None, 0, 0, 0)
+
+
+def _coverage_sql(dialect: str) -> str:
+    """Each coverage statement (scheme, concept, provenance) with its datasets' ids joined
+    into one string: a few hundred rows rather than every statement, read in the order of the
+    index ``ix_coverage_statement`` (no sort, no join: ids of inactive datasets are skipped
+    in Python). Identifiers hold no commas."""
+    joined = "group_concat(dataset_id)" if dialect == "sqlite" else "string_agg(dataset_id, ',')"
+    return (
+        f"SELECT scheme, concept, provenance, {joined} FROM coverage "
+        "GROUP BY scheme, concept, provenance"
     )
 
 
@@ -115,7 +132,7 @@ class Catalogue:
 
 
 def read_catalogue(*, session: Session, today: date) -> Catalogue:
-    """The active catalogue as sets, read in two grouped queries."""
+    """The active catalogue as sets, read in three grouped queries."""
     conn = session.connection()
     dialect = conn.dialect.name
     since = recency_since(today)
@@ -123,14 +140,16 @@ def read_catalogue(*, session: Session, today: date) -> Catalogue:
     try:
         cursor.execute(_inputs_sql(dialect, since))
         rows = cursor.fetchall()
+        cursor.execute(_files_sql(dialect))
+        files = {row[0]: row[1:] for row in cursor.fetchall()}
         cursor.execute(_coverage_sql(dialect))
         coverage = cursor.fetchall()
     finally:
         cursor.close()
     groups: dict[tuple, list[tuple[int, str]]] = {}
     for row in rows:
-        groups.setdefault(row[2:], []).append(row[:2])
-    scorer = _BaseScorer(since, today)
+        groups.setdefault(row[2:] + files.get(row[1], _NO_FILES), []).append(row[:2])
+    scorer = _BaseScorer()
     by_base: dict[float, list[tuple[int, str]]] = {}
     for inputs, found in groups.items():
         by_base.setdefault(scorer.base(inputs), []).extend(found)
@@ -145,12 +164,13 @@ def read_catalogue(*, session: Session, today: date) -> Catalogue:
         base.extend([points] * len(found))
         ends.extend([len(pks)] * len(found))
     n = len(pks)
-    rank = {pk: r for r, pk in enumerate(pks)}
+    rank = {ident: r for r, ident in enumerate(ids)}.get
     statements: dict[tuple[str, str], dict[float, int]] = {}
     for scheme, concept, provenance, joined in coverage:
         chars = bytearray(b"0" * n)  # the set as a binary numeral: rank r is character r
-        for r in map(rank.__getitem__, json.loads(f"[{joined}]")):
-            chars[r] = 49  # "1"
+        for r in map(rank, joined.split(",")):
+            if r is not None:  # None: a withdrawn dataset
+                chars[r] = 49  # "1"
         by_weight = statements.setdefault((scheme, concept), {})
         weight = method.weight(provenance)
         by_weight[weight] = by_weight.get(weight, 0) | int(chars, 2)
@@ -158,16 +178,25 @@ def read_catalogue(*, session: Session, today: date) -> Catalogue:
 
 
 class _BaseScorer:
-    """The base points of datasets from their inputs, through the scorer itself: a stand-in
-    record per distinct input (its latest date the oldest its recency step accepts). Tens of
-    thousands of distinct inputs share a few thousand MQA point totals and fewer scores, so
-    both are remembered."""
+    """The base points of datasets from their inputs, through the scorer's own share of each
+    factor, each remembered per the one value it reads, and added in the scorer's order (the
+    same sum, to the last bit, as :func:`registry.gaps.scoring.base_points`)."""
 
-    def __init__(self, since: tuple[date, ...], today: date) -> None:
-        self.since, self.today = since, today
+    def __init__(self) -> None:
         self.formats: dict[str | None, tuple[str, ...]] = {}
-        self.points: dict[tuple, int] = {}
-        self.bases: dict[tuple, float] = {}
+        self.points: dict[tuple, int] = {}  # MQA points by their inputs
+        # Per factor, in BASE_FACTORS order: its points by the value it reads.
+        self.factors = tuple(
+            _Points(method.POINTS[name], share)
+            for name, share in (
+                ("licence", licence_share),
+                ("format", format_share),
+                ("recency", recency_share),
+                ("regularity", regularity_share),
+                ("granularity", granularity_share),
+                ("metadata", metadata_share),
+            )
+        )
 
     def base(self, inputs: tuple) -> float:
         (licence, periodicity, granularity, *flags, step, joined, download, media, size) = inputs
@@ -187,20 +216,20 @@ class _BaseScorer:
                 **named,
             )
             points = self.points[key] = record_points(record)
-        key = (licence, periodicity, granularity, step, formats, points)
-        found = self.bases.get(key)
-        if found is None:
-            stand_in = Facts(
-                id="",
-                title="",
-                licence=licence,
-                accrual_periodicity=periodicity,
-                granularity=granularity,
-                latest=self.since[step] if step < len(self.since) else None,
-                formats=formats,
-                metadata_points=points,
-            )
-            found = self.bases[key] = base_points(shares(stand_in, self.today))
+        lic, fmt, rec, reg, gra, meta = self.factors
+        found = (lic[licence], fmt[formats], rec[step], reg[periodicity], gra[granularity])
+        return sum((*found, meta[points]))
+
+
+class _Points(dict[Any, float]):
+    """One factor's points by the value it reads, each worked out once by the scorer's share."""
+
+    def __init__(self, points: int, share: Callable[[Any], float]) -> None:
+        super().__init__()
+        self.weight, self.share = points, share
+
+    def __missing__(self, value: Any) -> float:
+        found = self[value] = self.weight * self.share(value)
         return found
 
 

@@ -38,39 +38,63 @@ def recency_since(today: date) -> tuple[date, ...]:
 
 
 def shares(facts: Facts, today: date) -> dict[str, tuple[float, str]]:
-    """Each factor but ``grade`` as (share of its points 0-1, what the record has)."""
-    latest = facts.latest
-    recency = next(
-        (
-            s
-            for (_, s), since in zip(method.RECENCY_STEPS, recency_since(today), strict=True)
-            if latest is not None and latest >= since
-        ),
-        0.0,
-    )
+    """Each factor but ``grade`` as (share of its points 0-1, what the record has), in the
+    order of :data:`BASE_FACTORS`."""
     return {
-        "licence": (
-            1.0 if is_open(facts.licence) else 0.0,
-            facts.licence or "no licence",
+        "licence": (licence_share(facts.licence), facts.licence or "no licence"),
+        "format": (format_share(facts.formats), ", ".join(facts.formats) or "no files"),
+        "recency": (
+            recency_share(recency_step(facts.latest, recency_since(today))),
+            f"latest date {facts.latest}" if facts.latest else "no dates",
         ),
-        "format": (
-            1.0 if any_format_is(facts.formats, "machineReadable") else 0.0,
-            ", ".join(facts.formats) or "no files",
-        ),
-        "recency": (recency, f"latest date {facts.latest}" if facts.latest else "no dates"),
         "regularity": (
-            method.REGULARITY.get(facts.accrual_periodicity or "", 0.0),
+            regularity_share(facts.accrual_periodicity),
             facts.accrual_periodicity or "no schedule stated",
         ),
         "granularity": (
-            method.GRANULARITY.get(facts.granularity, method.GRANULARITY[None]),
+            granularity_share(facts.granularity),
             facts.granularity or "granularity not stated",
         ),
         "metadata": (
-            facts.metadata_points / RECORD_MAXIMUM,
+            metadata_share(facts.metadata_points),
             f"{facts.metadata_points} of {RECORD_MAXIMUM} MQA points",
         ),
     }
+
+
+# Each factor's share from the one value it reads: the bitset path remembers them per value.
+BASE_FACTORS = ("licence", "format", "recency", "regularity", "granularity", "metadata")
+
+
+def licence_share(licence: str | None) -> float:
+    return 1.0 if is_open(licence) else 0.0
+
+
+def format_share(formats: tuple[str, ...]) -> float:
+    return 1.0 if any_format_is(formats, "machineReadable") else 0.0
+
+
+def recency_step(latest: date | None, since: tuple[date, ...]) -> int:
+    """The first recency step whose oldest date ``latest`` reaches (``len(since)``: none)."""
+    return next(
+        (i for i, day in enumerate(since) if latest is not None and latest >= day), len(since)
+    )
+
+
+def recency_share(step: int) -> float:
+    return method.RECENCY_STEPS[step][1] if step < len(method.RECENCY_STEPS) else 0.0
+
+
+def regularity_share(periodicity: str | None) -> float:
+    return method.REGULARITY.get(periodicity or "", 0.0)
+
+
+def granularity_share(granularity: str | None) -> float:
+    return method.GRANULARITY.get(granularity, method.GRANULARITY[None])
+
+
+def metadata_share(points: int) -> float:
+    return points / RECORD_MAXIMUM
 
 
 def base_points(parts: dict[str, tuple[float, str]]) -> float:
