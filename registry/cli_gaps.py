@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -26,10 +27,22 @@ class Output(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    html = "html"  # the printable report: `registry gaps --format html` only
+
+
+def _tabular(value: Output) -> Output:
+    """The subcommands print rows; the HTML report is the whole matrix's alone."""
+    if value is Output.html:
+        raise typer.BadParameter("html is for the report: `registry gaps --format html`")
+    return value
 
 
 Many = Annotated[list[str] | None, typer.Option(help="Repeat for several values.")]
-Format = Annotated[Output, typer.Option("--format", help="table, csv or json")]
+Format = Annotated[Output, typer.Option("--format", help="table, csv or json", callback=_tabular)]
+Report = Annotated[
+    Output,
+    typer.Option("--format", help="table, csv, json, or html (the printable report)"),
+]
 
 app = typer.Typer(
     help="The coverage matrix, organisation coverage and the trend (docs/gap-method.md).",
@@ -64,12 +77,27 @@ def gaps(
     ),
     sort: Annotated[str, typer.Option(help="matrix (vocabulary order) or need")] = "need",
     limit: Annotated[int, typer.Option(help="Rows in the table (0: all).")] = 20,
-    output: Format = Output.table,
+    output: Report = Output.table,
+    path: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the csv, json or html to this file."),
+    ] = None,
 ) -> None:
     """The coverage matrix: each sector x grade x attribute cell's score and band, the gaps
-    that matter most first (the method: docs/gap-method.md)."""
+    that matter most first (the method: docs/gap-method.md); --format html is the printable
+    report (heatmaps, top 20 gaps, organisation coverage, trend, method)."""
     if ctx.invoked_subcommand is not None:
         return  # `registry gaps compare ...`: the subcommand does the work
+    if path is not None and output is Output.table:
+        raise typer.BadParameter("--output needs --format csv, json or html", param_hint="-o")
+    if output is Output.html:
+        if band or grade_level != "harmonised":
+            raise typer.BadParameter(
+                "the report shows every band at the harmonised grades: drop --band and "
+                "--grade-level"
+            )
+        _write(_report(sector=sector, grade=grade, attribute=attribute), path)
+        return
     query = GapQuery.of(
         sector=sector,
         grade=grade,
@@ -81,9 +109,9 @@ def gaps(
     with _session() as session:
         rows = gap_rows(gap_cells(session=session, query=query))
     if output is Output.csv:
-        sys.stdout.write(gap_csv(rows))
+        _write(gap_csv(rows), path)
     elif output is Output.json:
-        _json({"total": len(rows), "cells": rows})
+        _write(_dumps({"total": len(rows), "cells": rows}), path)
     else:
         table = Table("sector", "grade", "attribute", "score", "band", "datasets", "need")
         for row in rows[: limit or None]:
@@ -247,5 +275,25 @@ def _counts(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("organisations", "with_data", "share")}
 
 
+def _report(**filters: list[str] | None) -> str:
+    from registry.gaps.report import gap_report, render_report_html
+
+    with _session() as session:
+        return render_report_html(gap_report(session=session, **filters))
+
+
+def _write(text: str, path: Path | None) -> None:
+    """To stdout, or to the file, said on stderr so that stdout stays clean."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    path.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {path} ({len(text.encode())} bytes)", err=True)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=1, default=str) + "\n"
+
+
 def _json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=1, default=str) + "\n")
+    sys.stdout.write(_dumps(value))

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from registry.api.deps import SessionDep
 from registry.formats import media_type
 from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
 from registry.gaps.organisations import organisation_coverage
+from registry.gaps.report import gap_report, render_report_html
 from registry.gaps.snapshots import list_snapshots
 from registry.gaps.trend import compare_snapshots
 
@@ -65,6 +66,23 @@ def gaps_csv(session: SessionDep, query: GapQueryDep) -> Response:
         media_type=media_type("csv"),
         headers={"Content-Disposition": 'attachment; filename="gaps.csv"'},
     )
+
+
+@router.get(
+    "/gaps/report.html",
+    summary="The printable gap report",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}, "description": "One self-contained page"}},
+)
+def gap_report_html(
+    session: SessionDep, sector: Values = None, grade: Values = None, attribute: Values = None
+) -> HTMLResponse:
+    """One self-contained HTML page that opens offline and prints on A4: a heatmap (inline
+    SVG, with a table of the same numbers) per attribute over sectors x harmonised grades, the
+    top 20 gaps by need, organisation coverage, the trend between the latest two snapshots and
+    the method. Filters ``sector``, ``grade`` (harmonised levels), ``attribute``."""
+    report = gap_report(session=session, sector=sector, grade=grade, attribute=attribute)
+    return HTMLResponse(render_report_html(report))
 
 
 @router.get("/gaps/cells/{sector}/{grade}/{attribute}", summary="One cell and its evidence")
