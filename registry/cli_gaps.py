@@ -21,6 +21,7 @@ from registry.config import Settings
 from registry.db import make_engine
 from registry.errors import RegistryError
 from registry.gaps import GapQuery, gap_cells, gap_csv, gap_rows
+from registry.gaps.priorities import read_priorities
 
 
 class Output(StrEnum):
@@ -82,6 +83,12 @@ def gaps(
         Path | None,
         typer.Option("--output", "-o", help="Write the csv, json or html to this file."),
     ] = None,
+    priorities: Annotated[
+        Path | None,
+        typer.Option(
+            "--priorities", help="TOML file of priorities (default REGISTRY_GAP_PRIORITIES)."
+        ),
+    ] = None,
 ) -> None:
     """The coverage matrix: each sector x grade x attribute cell's score and band, the gaps
     that matter most first (the method: docs/gap-method.md); --format html is the printable
@@ -96,7 +103,7 @@ def gaps(
                 "the report shows every band at the harmonised grades: drop --band and "
                 "--grade-level"
             )
-        _write(_report(sector=sector, grade=grade, attribute=attribute), path)
+        _write(_report(priorities, sector=sector, grade=grade, attribute=attribute), path)
         return
     query = GapQuery.of(
         sector=sector,
@@ -107,7 +114,8 @@ def gaps(
         sort=sort,
     )
     with _session() as session:
-        rows = gap_rows(gap_cells(session=session, query=query))
+        weights = read_priorities(priorities or Settings().gap_priorities)
+        rows = gap_rows(gap_cells(session=session, query=query, priorities=weights))
     if output is Output.csv:
         _write(gap_csv(rows), path)
     elif output is Output.json:
@@ -275,11 +283,12 @@ def _counts(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("organisations", "with_data", "share")}
 
 
-def _report(**filters: list[str] | None) -> str:
+def _report(priorities: Path | None, **filters: list[str] | None) -> str:
     from registry.gaps.report import gap_report, render_report_html
 
     with _session() as session:
-        return render_report_html(gap_report(session=session, **filters))
+        weights = read_priorities(priorities or Settings().gap_priorities)
+        return render_report_html(gap_report(session=session, priorities=weights, **filters))
 
 
 def _write(text: str, path: Path | None) -> None:

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         default=None,
         description="Folder of recorded source snapshots; the bundled registry/snapshots if unset.",
     )
+    gap_priorities: Path | None = Field(
+        default=None,
+        description="TOML file of gap priorities per sector, grade and attribute, over the "
+        "defaults (docs/gap-method.md).",
+    )
     harvest_from: Literal["live", "snapshots"] = Field(
         default="live",
         description="Harvest the live sources, or replay their recorded snapshots (no network).",

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from registry.config import Settings
 from registry.feed import FeedOrder
+from registry.gaps.matrix import Priorities
 from registry.search import Search
 
 
@@ -30,7 +31,12 @@ def get_feed_order(request: Request) -> FeedOrder:
     return request.app.state.feed_order
 
 
+def get_priorities(request: Request) -> Priorities:
+    return request.app.state.priorities
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[Search, Depends(get_search)]
 FeedOrderDep = Annotated[FeedOrder, Depends(get_feed_order)]
+PrioritiesDep = Annotated[Priorities, Depends(get_priorities)]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from registry.api.deps import SessionDep
+from registry.api.deps import PrioritiesDep, SessionDep
 from registry.formats import media_type
 from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
 from registry.gaps.organisations import organisation_coverage
@@ -43,13 +43,13 @@ GapQueryDep = Annotated[GapQuery, Depends(_query)]
 
 
 @router.get("/gaps", summary="The coverage matrix")
-def gaps(session: SessionDep, query: GapQueryDep) -> dict[str, Any]:
+def gaps(session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep) -> dict[str, Any]:
     """Every sector x grade x attribute cell the filters select, one row each: its score
     (0-100, from the best dataset behind it), band (covered, partial, gap), how many datasets
     cover it, the best one, its priority and need (priority x the score it lacks).
     ``grade_level=all`` drills down from the harmonised levels to sector grades;
     ``sort=need`` puts the gaps that matter most first. The method: ``docs/gap-method.md``."""
-    cells = gap_cells(session=session, query=query)
+    cells = gap_cells(session=session, query=query, priorities=priorities)
     return {"total": len(cells), "cells": gap_rows(cells)}
 
 
@@ -59,10 +59,10 @@ def gaps(session: SessionDep, query: GapQueryDep) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One row per cell"}},
 )
-def gaps_csv(session: SessionDep, query: GapQueryDep) -> Response:
+def gaps_csv(session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep) -> Response:
     """The same rows as ``/api/gaps``, as CSV."""
     return Response(
-        gap_csv(gap_rows(gap_cells(session=session, query=query))),
+        gap_csv(gap_rows(gap_cells(session=session, query=query, priorities=priorities))),
         media_type=media_type("csv"),
         headers={"Content-Disposition": 'attachment; filename="gaps.csv"'},
     )
@@ -75,22 +75,32 @@ def gaps_csv(session: SessionDep, query: GapQueryDep) -> Response:
     responses={200: {"content": {"text/html": {}}, "description": "One self-contained page"}},
 )
 def gap_report_html(
-    session: SessionDep, sector: Values = None, grade: Values = None, attribute: Values = None
+    session: SessionDep,
+    priorities: PrioritiesDep,
+    sector: Values = None,
+    grade: Values = None,
+    attribute: Values = None,
 ) -> HTMLResponse:
     """One self-contained HTML page that opens offline and prints on A4: a heatmap (inline
     SVG, with a table of the same numbers) per attribute over sectors x harmonised grades, the
     top 20 gaps by need, organisation coverage, the trend between the latest two snapshots and
     the method. Filters ``sector``, ``grade`` (harmonised levels), ``attribute``."""
-    report = gap_report(session=session, sector=sector, grade=grade, attribute=attribute)
+    report = gap_report(
+        session=session, sector=sector, grade=grade, attribute=attribute, priorities=priorities
+    )
     return HTMLResponse(render_report_html(report))
 
 
 @router.get("/gaps/cells/{sector}/{grade}/{attribute}", summary="One cell and its evidence")
-def gap_cell_evidence(sector: str, grade: str, attribute: str, session: SessionDep) -> dict:
+def gap_cell_evidence(
+    sector: str, grade: str, attribute: str, session: SessionDep, priorities: PrioritiesDep
+) -> dict:
     """The cell's score and every dataset behind it, each factor's contribution and what would
     raise it; for an empty cell, the nearest evidence (same sector at other grades, same grade
     in other sectors). Grades may be harmonised levels or sector grades."""
-    return gap_cell(session=session, sector=sector, grade=grade, attribute=attribute)
+    return gap_cell(
+        session=session, sector=sector, grade=grade, attribute=attribute, priorities=priorities
+    )
 
 
 @router.get("/gaps/organisations", summary="Organisations with current leader-level data")

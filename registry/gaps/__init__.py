@@ -148,7 +148,13 @@ def gap_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def gap_cell(
-    *, session: Session, sector: str, grade: str, attribute: str, on: date | None = None
+    *,
+    session: Session,
+    sector: str,
+    grade: str,
+    attribute: str,
+    on: date | None = None,
+    priorities: Priorities | None = None,
 ) -> dict[str, Any]:
     """One cell with every dataset behind it (factors, provenance, advice), and for an empty
     cell the nearest evidence."""
@@ -159,7 +165,7 @@ def gap_cell(
     when = on or today()
     level = "harmonised" if grade in vocab.load("grade").top_concepts else "all"
     catalogue = read_catalogue(session=session, today=when)
-    cells = bitset_cells(catalogue, grade_level=level)
+    cells = bitset_cells(catalogue, grade_level=level, priorities=priorities)
     cell = cells[key]
     # Only the cell's own datasets are read in full, for their factors and advice.
     facts = read_facts(session=session, pks=members(catalogue, key, grade_level=level))
