@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from registry.gaps import method, today
+from registry.gaps.bitsets import bitset_cells, read_catalogue
 from registry.gaps.facts import read_facts
-from registry.gaps.matrix import build, cell_evidence
+from registry.gaps.matrix import cell_evidence
 from registry.quality.mqa import RECORD_MAXIMUM
 from schemas import GapSnapshot, HarvestRun
 
@@ -46,9 +47,12 @@ def take_snapshot(
 ) -> GapSnapshot:
     """Score the harmonised matrix now (or as of ``on``) and store it; commits."""
     when = on or today()
-    facts = read_facts(session=session)
-    by_id = {f.id: f for f in facts}
-    cells = build(facts, today=when, grade_level=GRADE_LEVEL)
+    catalogue = read_catalogue(session=session, today=when)
+    cells = bitset_cells(catalogue, grade_level=GRADE_LEVEL)
+    # Only the best datasets are read in full, for the factor points kept with each cell.
+    pk_of = dict(zip(catalogue.ids, catalogue.pks, strict=True))
+    best = sorted({pk_of[c.best] for c in cells.values() if c.best})
+    by_id = {f.id: f for f in read_facts(session=session, pks=best)}
     stored: list[list[Any]] = []
     for key, cell in cells.items():
         if not cell.score and not cell.datasets:
@@ -62,7 +66,7 @@ def take_snapshot(
         run_id=run_id,
         grade_level=GRADE_LEVEL,
         method=method_fingerprint(),
-        datasets=len(facts),
+        datasets=catalogue.n,
         cells=stored,
     )
     session.add(snapshot)
