@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote
 
@@ -46,7 +46,10 @@ class Emitter:
         self._safe_base = iri(self._prefix) == self._prefix and _START_HTTP.match(self._prefix)
         self._expanded: dict[str, str] = {}
         self._seen: set[str] = set()
-        self.cache: dict[tuple[str, ...], Iri | None] = {}
+        # Vocabulary values' IRIs and nodes depend only on the profile, base and language, and
+        # the vocabularies are fixed for the life of the process: worked out once per process,
+        # not once per feed page (concept nodes are still written once in every document).
+        self.concepts = _concept_memo(profile.name, self.base, lang)
         self.plans: dict[int, list[Any]] = {}  # compiled rows, see profile.encode
         self._classes = _Classes(self.p)
 
@@ -84,6 +87,20 @@ class Emitter:
             self._seen.add(key)
             out.nodes.append(build())
 
+    def concept(self, key: tuple[str, ...], out: Out, make: Callable[[], Concept]) -> Iri | None:
+        """A vocabulary value's IRI, its node (if any) written once in this document; both
+        made by ``make`` once per process."""
+        found = self.concepts.get(key)
+        if found is None:
+            found = self.concepts[key] = make()
+        target, seen_as, node = found
+        if node is not None and seen_as not in self._seen:
+            if len(self._seen) >= SEEN_LIMIT:
+                self._seen.clear()
+            self._seen.add(seen_as)
+            out.nodes.append(node)
+        return target
+
     def typed(self, target: Iri, cls: str | None, out: Out) -> None:
         """Assert ``target a cls`` once, when the profile asserts value classes."""
         # ``once`` written out: this runs for every URL of every distribution.
@@ -101,6 +118,21 @@ class Emitter:
         if target.startswith(ns.EU):
             pairs.append((self.p("skos:inScheme"), Iri(target.rsplit("/", 1)[0])))
         return pairs
+
+
+# A vocabulary value: its IRI, and the node describing it with the key it is written once by.
+Concept = tuple[Iri | None, str, Node | None]
+
+
+@lru_cache(maxsize=16)
+def _concept_memo(
+    profile: str,  # noqa: ARG001 (the arguments are the key: one memo per combination)
+    base: str,  # noqa: ARG001
+    lang: str,  # noqa: ARG001
+) -> dict[tuple[str, ...], Concept]:
+    """Per (profile, base, language): each vocabulary value's IRI and node. The nodes' pair
+    lists are shared by every document: writers only read them."""
+    return {}
 
 
 class _Classes(dict[str, Iri]):

@@ -25,7 +25,7 @@ from rdflib.term import Node as RdfNode
 
 import vocab
 from schemas.dcat import ns
-from schemas.dcat.context import Emitter, Out, Reader, authority_uri
+from schemas.dcat.context import Concept, Emitter, Out, Reader, authority_uri
 from schemas.dcat.fields import FieldMap
 from schemas.dcat.terms import (
     Iri,
@@ -146,31 +146,28 @@ def _concept(em: Emitter, row: FieldMap) -> Converter:
 def concept_target(em: Emitter, row: FieldMap, notation: str, out: Out) -> Iri | None:
     """The concept's URI (its authority exact match, else the registry's own), typed with the
     row's class once per document, with a label and scheme when that class is skos:Concept."""
-    key = (row.scheme or "", notation, row.cls or "")
-    if key in em.cache:
-        return em.cache[key]
+    return em.concept(
+        (row.scheme or "", notation, row.cls or ""), out, lambda: _concept_node(em, row, notation)
+    )
+
+
+def _concept_node(em: Emitter, row: FieldMap, notation: str) -> Concept:
     scheme = row.scheme or ""
     concept = vocab.load(scheme).get(notation)
-    authority = authority_uri(scheme, notation) if concept else None
+    if concept is None:
+        return None, "", None
+    authority = authority_uri(scheme, notation)
     target = iri(authority) if authority else em.uri("vocab", scheme, notation)
-    em.cache[key] = target = target if concept else None
-    if target is None or concept is None:
-        return None
-    if not (row.cls and (em.profile.vocab_classes or not authority)):
-        return target
-
-    def build() -> Node:
-        pairs = em.class_pairs(target, row.cls or "")
-        if not authority:
-            pairs.append((em.p("skos:inScheme"), em.uri("vocab", scheme)))
-        if row.cls == "skos:Concept":
-            pairs.append((em.p("skos:prefLabel"), lit(concept.pref_label, "en")))
-        elif row.cls == "dct:LicenseDocument":
-            pairs.append((em.p("dct:title"), lit(concept.pref_label, "en")))
-        return Node(target, pairs)
-
-    em.once(f"{target} {row.cls}", out, build)
-    return target
+    if target is None or not (row.cls and (em.profile.vocab_classes or not authority)):
+        return target, "", None
+    pairs = em.class_pairs(target, row.cls or "")
+    if not authority:
+        pairs.append((em.p("skos:inScheme"), em.uri("vocab", scheme)))
+    if row.cls == "skos:Concept":
+        pairs.append((em.p("skos:prefLabel"), lit(concept.pref_label, "en")))
+    elif row.cls == "dct:LicenseDocument":
+        pairs.append((em.p("dct:title"), lit(concept.pref_label, "en")))
+    return target, f"{target} {row.cls}", Node(target, pairs)
 
 
 def _decode_concept(rd: Reader, row: FieldMap, subject: RdfNode) -> Any:
@@ -181,22 +178,23 @@ def _decode_concept(rd: Reader, row: FieldMap, subject: RdfNode) -> Any:
 
 def _coverage(em: Emitter, row: FieldMap) -> Converter:
     """A coverage statement: the registry's concept URI, described once as a SKOS concept."""
-    cls, cache = Iri(em.p(row.cls or "skos:Concept")), em.cache
+    cls = Iri(em.p(row.cls or "skos:Concept"))
+
+    def make(scheme: str, notation: str) -> Concept:
+        concept = vocab.load(scheme).get(notation)
+        if concept is None:
+            return None, "", None
+        target = em.uri("vocab", concept.scheme, concept.notation)
+        pairs: list[tuple[str, Term]] = [
+            (ns.RDF_TYPE, cls),
+            (em.p("skos:prefLabel"), lit(concept.pref_label, "en")),
+            (em.p("skos:inScheme"), em.uri("vocab", concept.scheme)),
+        ]
+        return target, target, Node(target, pairs)
 
     def convert(statement: Any, out: Out) -> Iri | None:
-        key = ("coverage", statement.scheme, statement.concept)
-        if key in cache:
-            return cache[key]
-        concept = vocab.load(statement.scheme).get(statement.concept)
-        target = cache[key] = em.uri("vocab", concept.scheme, concept.notation) if concept else None
-        if concept is not None and target is not None:
-            pairs = [
-                (ns.RDF_TYPE, cls),
-                (em.p("skos:prefLabel"), lit(concept.pref_label, "en")),
-                (em.p("skos:inScheme"), em.uri("vocab", concept.scheme)),
-            ]
-            em.once(target, out, lambda: Node(target, pairs))
-        return target
+        scheme, notation = statement.scheme, statement.concept
+        return em.concept(("coverage", scheme, notation), out, lambda: make(scheme, notation))
 
     return convert
 
