@@ -19,9 +19,11 @@ than its own scores no more than it does in its own, so the best over all classe
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from sqlmodel import Session
@@ -47,7 +49,7 @@ _FILLED = (
     "CASE WHEN TRIM(COALESCE(CAST({0} AS TEXT), '')) "
     "NOT IN ('', 'null', '[]', '{{}}', '\"\"') THEN 1 ELSE 0 END"
 )
-_FLAGS = (  # RecordFacts fields, in the order of the query's columns
+_FLAGS = (  # RecordFacts fields, as bits of one column (the first is bit 0)
     ("publisher", _PRESENT.format("d.publisher_id")),
     ("access_rights", _PRESENT.format("d.access_rights")),
     ("issued", _PRESENT.format("d.issued")),
@@ -78,7 +80,8 @@ def _inputs_sql(dialect: str, since: tuple[date, ...]) -> str:
     )
     return (
         "SELECT d.pk, d.id, d.licence, d.accrual_periodicity, d.granularity, "
-        f"{', '.join(expression for _, expression in _FLAGS)}, "
+        # One number rather than nine columns: 100k rows are grouped by these inputs in Python.
+        f"{' + '.join(f'{1 << i} * ({e})' for i, (_, e) in enumerate(_FLAGS))}, "
         f"CASE {recency} ELSE {len(since)} END FROM dataset d WHERE d.status = 'active'"
     )
 
@@ -87,7 +90,8 @@ def _files_sql(dialect: str) -> str:
     """Per dataset with distributions: its formats joined, and whether any has a download URL,
     a media type, a size. A query of its own: joined to the datasets in SQL, SQLite would
     build a temporary index on the grouped rows every time."""
-    joined = "group_concat(DISTINCT f)" if dialect == "sqlite" else "string_agg(DISTINCT f, ',')"
+    # Repeats are dropped in Python (DISTINCT costs SQLite a temporary B-tree per dataset).
+    joined = "group_concat(f)" if dialect == "sqlite" else "string_agg(f, ',')"
     return (
         f"SELECT dataset_id, {joined}, "
         "MAX(CASE WHEN download_url IS NOT NULL THEN 1 ELSE 0 END), "
@@ -164,17 +168,31 @@ def read_catalogue(*, session: Session, today: date) -> Catalogue:
         base.extend([points] * len(found))
         ends.extend([len(pks)] * len(found))
     n = len(pks)
-    rank = {ident: r for r, ident in enumerate(ids)}.get
+    rank = _Ranks(ids)
     statements: dict[tuple[str, str], dict[float, int]] = {}
     for scheme, concept, provenance, joined in coverage:
-        chars = bytearray(b"0" * n)  # the set as a binary numeral: rank r is character r
-        for r in map(rank, joined.split(",")):
-            if r is not None:  # None: a withdrawn dataset
-                chars[r] = 49  # "1"
+        # The set as a binary numeral: rank r is character r; a withdrawn dataset's id lands
+        # on the spare last character. The loop runs in C (half a million ids at 100k).
+        chars = bytearray(b"0" * (n + 1))
+        deque(map(chars.__setitem__, map(rank.__getitem__, joined.split(",")), _ONE), maxlen=0)
         by_weight = statements.setdefault((scheme, concept), {})
         weight = method.weight(provenance)
-        by_weight[weight] = by_weight.get(weight, 0) | int(chars, 2)
+        by_weight[weight] = by_weight.get(weight, 0) | int(chars[:n], 2)
     return Catalogue(n, tuple(pks), tuple(ids), tuple(base), tuple(ends), statements)
+
+
+_ONE = repeat(ord("1"))
+
+
+class _Ranks(dict[str, int]):
+    """Dataset ids to ranks; an id not among the active datasets maps to one past the last."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__((ident, r) for r, ident in enumerate(ids))
+        self.spare = len(ids)
+
+    def __missing__(self, ident: str) -> int:
+        return self.spare
 
 
 class _BaseScorer:
@@ -199,14 +217,14 @@ class _BaseScorer:
         )
 
     def base(self, inputs: tuple) -> float:
-        (licence, periodicity, granularity, *flags, step, joined, download, media, size) = inputs
+        (licence, periodicity, granularity, flags, step, joined, download, media, size) = inputs
         formats = self.formats.get(joined)
         if formats is None:
             formats = self.formats[joined] = tuple(sorted(set(joined.split(",")))) if joined else ()
-        key = (licence, formats, download, media, size, *flags)
+        key = (licence, formats, download, media, size, flags)
         points = self.points.get(key)
         if points is None:
-            named = dict(zip((name for name, _ in _FLAGS), map(bool, flags), strict=True))
+            named = {name: bool(flags >> i & 1) for i, (name, _) in enumerate(_FLAGS)}
             record = record_facts(
                 formats=formats,
                 licence=licence,
