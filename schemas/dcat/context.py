@@ -26,6 +26,18 @@ if TYPE_CHECKING:
 SEEN_LIMIT = 65_536
 
 
+class BlankNodes(dict[Any, Node]):
+    """Blank nodes already made for equal values, within one document. One node object may
+    stand in several places: every writer (and ``to_graph``) makes a fresh blank node for each
+    place a node stands, so sharing the object shares no blank node."""
+
+    def keep(self, key: Any, node: Node) -> Node:
+        if len(self) >= SEEN_LIMIT:  # a long dump: memory stays flat
+            self.clear()
+        self[key] = node
+        return node
+
+
 class Out(NamedTuple):
     """Where a kind's encoder puts its work: pairs of the node being built, and further
     top-level nodes (value nodes, class assertions)."""

@@ -25,7 +25,15 @@ from rdflib.term import Node as RdfNode
 
 import vocab
 from schemas.dcat import ns
-from schemas.dcat.context import Concept, Emitter, Out, Reader, authority_uri
+from schemas.dcat.context import (
+    SEEN_LIMIT,
+    BlankNodes,
+    Concept,
+    Emitter,
+    Out,
+    Reader,
+    authority_uri,
+)
 from schemas.dcat.fields import FieldMap
 from schemas.dcat.terms import (
     Iri,
@@ -272,7 +280,16 @@ def _decode_identifier(rd: Reader, row: FieldMap, subject: RdfNode) -> list[str]
 
 def _place(em: Emitter, row: FieldMap) -> Converter:
     cls, label, lang = Iri(em.p(row.cls or "dct:Location")), em.p("skos:prefLabel"), em.lang
-    return lambda value, _out: Node(None, [(ns.RDF_TYPE, cls), (label, lit(str(value), lang))])
+    made = BlankNodes()  # a few place names recur across the catalogue
+
+    def convert(value: Any, _out: Out) -> Node:
+        name = str(value)
+        found = made.get(name)
+        if found is None:
+            found = made.keep(name, Node(None, [(ns.RDF_TYPE, cls), (label, lit(name, lang))]))
+        return found
+
+    return convert
 
 
 def _decode_place(rd: Reader, row: FieldMap, subject: RdfNode) -> list[str]:
@@ -285,8 +302,14 @@ def _decode_place(rd: Reader, row: FieldMap, subject: RdfNode) -> list[str]:
 
 
 def _agent(em: Emitter, row: FieldMap) -> Converter:
+    targets: dict[str, Iri] = {}
+
     def convert(agent: Any, out: Out) -> Iri:
-        target = em.uri("organisations", agent.id)
+        target = targets.get(agent.id)
+        if target is None:
+            target = targets[agent.id] = em.uri("organisations", agent.id)
+            if len(targets) > SEEN_LIMIT:  # a long dump: start again
+                targets.clear()
         em.once(target, out, lambda: agent_node(em, target, agent.name, row.cls))
         return target
 

@@ -19,7 +19,7 @@ from rdflib.term import Node as RdfNode
 
 import vocab
 from schemas.dcat import ns
-from schemas.dcat.context import Emitter, Out, Reader
+from schemas.dcat.context import BlankNodes, Emitter, Out, Reader
 from schemas.dcat.fields import FieldMap
 from schemas.dcat.kinds import GENERIC, Converter, Kind, Step, http_url, parse_date
 from schemas.dcat.terms import Iri, Node, date_literal, iri, lit
@@ -133,8 +133,16 @@ def record_nodes(em: Emitter, record: Any) -> list[Node]:
 def _contact(em: Emitter, row: FieldMap) -> Converter:
     """A blank vCard node: vcard:Kind and the row's class, fn, e-mail, URL, telephone."""
     types = [(ns.RDF_TYPE, Iri(em.p(c))) for c in ("vcard:Kind", row.cls) if c]
+    made = BlankNodes()  # a publisher's datasets mostly share one contact point
 
     def convert(point: Any, _out: Out) -> Node:
+        key = (point.name, point.email, point.url, point.telephone)
+        found = made.get(key)
+        if found is None:
+            found = made.keep(key, build(point))
+        return found
+
+    def build(point: Any) -> Node:
         pairs: list[tuple[str, Any]] = list(types)
         if point.name:
             pairs.append((em.p("vcard:fn"), lit(point.name)))
@@ -186,15 +194,19 @@ def _temporal(em: Emitter, row: FieldMap) -> Step:
     """Two fields, one blank dct:PeriodOfTime with dcat:startDate and dcat:endDate."""
     (first, last), predicate = row.names, em.p(row.predicate)
     cls, start_p, end_p = Iri(em.p(row.cls or "dct:PeriodOfTime")), em.p(START[0]), em.p(END[0])
+    made = BlankNodes()  # editions share their periods (calendar and financial years)
 
     def step(record: Any, out: Out) -> None:
         start, end = getattr(record, first), getattr(record, last)
         if start is None and end is None:
             return
-        pairs: list[tuple[str, Any]] = [(ns.RDF_TYPE, cls)]
-        pairs += [(start_p, date_literal(start))] if start else []
-        pairs += [(end_p, date_literal(end))] if end else []
-        out.pairs.append((predicate, Node(None, pairs)))
+        found = made.get((start, end))
+        if found is None:
+            pairs: list[tuple[str, Any]] = [(ns.RDF_TYPE, cls)]
+            pairs += [(start_p, date_literal(start))] if start else []
+            pairs += [(end_p, date_literal(end))] if end else []
+            found = made.keep((start, end), Node(None, pairs))
+        out.pairs.append((predicate, found))
 
     return step
 

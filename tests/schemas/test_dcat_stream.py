@@ -132,6 +132,29 @@ def test_every_profile_and_format_streams_the_torture_record_isomorphic(fmt: str
     assert_isomorphic(to_graph(records, base_uri=BASE, **kwargs), streamed(records, fmt, **kwargs))
 
 
+@pytest.mark.parametrize("fmt", [*sorted(FORMATS), "graph"])
+def test_records_with_equal_blank_node_values_each_get_their_own_blank_nodes(fmt: str):
+    # The writers make one node object for equal contact points, periods and places; each
+    # place it stands must still be a blank node of its own.
+    same = {
+        "contact_point": {"name": "Statistics team", "email": "stats@example.org"},
+        "temporal_start": "2024-04-01",
+        "temporal_end": "2025-03-31",
+        "spatial": ["England"],
+    }
+    records = [torture(id=f"twin-{i}", **same) for i in range(3)]
+    if fmt == "graph":
+        graph = to_graph(records, base_uri=BASE)
+    else:
+        graph = streamed(records, fmt)
+        assert_isomorphic(to_graph(records, base_uri=BASE), graph)
+    dcat, dct = rdflib.Namespace("http://www.w3.org/ns/dcat#"), rdflib.DCTERMS
+    for predicate in (dcat.contactPoint, dct.temporal, dct.spatial):
+        nodes = [graph.value(URIRef(dataset_uri(BASE, r.id)), predicate) for r in records]
+        assert all(isinstance(n, rdflib.BNode) for n in nodes)
+        assert len(set(nodes)) == 3, predicate
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_nasty_text_survives_every_format(fmt: str):
     (back,) = parse("".join(write([torture()], fmt, base_uri=BASE)), fmt, base_uri=BASE)
