@@ -41,8 +41,8 @@ from harvesters.rdf_pages import Page
 from harvesters.snapshots import normalise_url
 from schemas import describe_errors
 from schemas.dcat import PROFILES, DcatParseError
-from schemas.dcat.kinds import bounded_id, parse_datetime, slug
 from schemas.dcat.parse import dataset_data, read_graph, validated
+from schemas.dcat.values import bounded_id, parse_datetime, slug
 
 ACCEPT = (
     "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, application/n-triples;q=0.7"

@@ -23,7 +23,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 from itertools import repeat
+from operator import or_
 from typing import Any
 
 from sqlmodel import Session
@@ -300,10 +302,7 @@ def _grades(catalogue: Catalogue, grade_level: str, weights: list[float]) -> dic
 
 
 def _any(by_weight: dict[float, int]) -> int:
-    bits = 0
-    for part in by_weight.values():
-        bits |= part
-    return bits
+    return reduce(or_, by_weight.values(), 0)
 
 
 def _at_least(by_weight: dict[float, int], weight: float) -> int:

@@ -13,14 +13,13 @@ The hand-written kinds (contact point, temporal coverage, distributions) live in
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node as RdfNode
 
 import vocab
@@ -47,6 +46,7 @@ from schemas.dcat.terms import (
     typed,
 )
 from schemas.dcat.terms import text as clean_text
+from schemas.dcat.values import bounded_id, http_url, last_segment, parse_date, parse_datetime, slug
 
 _lit = Lit._make
 
@@ -336,7 +336,7 @@ def _decode_agent(rd: Reader, row: FieldMap, subject: RdfNode) -> str | dict[str
         if not name:
             continue
         key = rd.text(agent, "dct:identifier") or (
-            _last_segment(str(agent)) if isinstance(agent, URIRef) else name
+            last_segment(str(agent)) if isinstance(agent, URIRef) else name
         )
         homepage = next(filter(None, map(http_url, rd.objects(agent, "foaf:homepage"))), None)
         return {
@@ -363,51 +363,3 @@ GENERIC: dict[str, Kind] = {
     "place": Kind(_place, _decode_place),
     "agent": Kind(_agent, _decode_agent),
 }
-
-
-# -- plain values --------------------------------------------------------------------------------
-
-
-def http_url(value: RdfNode | str | None) -> str | None:
-    """The value when it is an http(s) URL (a URI or a literal), else ``None``."""
-    if value is None or isinstance(value, BNode):
-        return None
-    text = str(value).strip()
-    if " " in text or not re.match(r"^https?://[^/?#]", text, re.IGNORECASE):
-        return None
-    return text
-
-
-def parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()[:10]) if text else None
-    except ValueError:
-        return None
-
-
-def parse_datetime(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        day = parse_date(text)
-        if day is None:
-            return None
-        value = datetime(day.year, day.month, day.day)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9._~]+", "-", text.lower()).strip("-._~")
-
-
-def bounded_id(ident: str, key: str) -> str:
-    """An identifier of at most 200 characters (a hash of ``key`` keeps long ones apart)."""
-    if len(ident) <= 200:
-        return ident
-    return ident[:191].rstrip("-._~") + "-" + hashlib.sha1(key.encode()).hexdigest()[:8]
-
-
-def _last_segment(uri: str) -> str:
-    return re.split(r"[/#]", uri.rstrip("/#"))[-1]

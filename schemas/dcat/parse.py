@@ -24,8 +24,8 @@ from schemas.common import IDENTIFIER_PATTERN, describe_errors
 from schemas.dataset import DatasetCreate
 from schemas.dcat import ns
 from schemas.dcat.context import Reader
-from schemas.dcat.kinds import bounded_id, slug
 from schemas.dcat.profile import Profile, decode
+from schemas.dcat.values import bounded_id, slug
 
 # Syntax names accepted for ``fmt``: our format keys, media types, rdflib's names.
 SYNTAXES: dict[str, str] = {

@@ -21,8 +21,9 @@ import vocab
 from schemas.dcat import ns
 from schemas.dcat.context import BlankNodes, Emitter, Out, Reader
 from schemas.dcat.fields import FieldMap
-from schemas.dcat.kinds import GENERIC, Converter, Kind, Step, http_url, parse_date
+from schemas.dcat.kinds import GENERIC, Converter, Kind, Step
 from schemas.dcat.terms import Iri, Node, date_literal, iri, lit
+from schemas.dcat.values import http_url, parse_date
 
 _node = Node._make  # one C call, where Node(...) goes through the NamedTuple's Python __new__
 
