@@ -24,6 +24,7 @@ from registry.api.ckan import router as ckan_router
 from registry.config import Settings
 from registry.db import make_engine
 from registry.feed import FeedOrder
+from registry.gaps.cache import CatalogueCache
 from registry.gaps.priorities import read_priorities
 from registry.search import Search
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = Search(engine)
     app.state.feed_order = FeedOrder()
     app.state.priorities = read_priorities(settings.gap_priorities)  # a bad file stops startup
+    app.state.gap_cache = CatalogueCache()
     errors.install(app)
     app.include_router(datasets.router)
     app.include_router(organisations.router)

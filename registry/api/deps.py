@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from registry.config import Settings
 from registry.feed import FeedOrder
+from registry.gaps.cache import CatalogueCache
 from registry.gaps.matrix import Priorities
 from registry.search import Search
 
@@ -35,8 +36,13 @@ def get_priorities(request: Request) -> Priorities:
     return request.app.state.priorities
 
 
+def get_gap_cache(request: Request) -> CatalogueCache:
+    return request.app.state.gap_cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[Search, Depends(get_search)]
 FeedOrderDep = Annotated[FeedOrder, Depends(get_feed_order)]
 PrioritiesDep = Annotated[Priorities, Depends(get_priorities)]
+GapCacheDep = Annotated[CatalogueCache, Depends(get_gap_cache)]

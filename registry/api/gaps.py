@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
-from registry.api.deps import PrioritiesDep, SessionDep
+from registry.api.deps import GapCacheDep, PrioritiesDep, SessionDep
 from registry.formats import media_type
 from registry.gaps import GapQuery, gap_cell, gap_cells, gap_csv, gap_rows
 from registry.gaps.organisations import organisation_coverage
@@ -43,13 +43,15 @@ GapQueryDep = Annotated[GapQuery, Depends(_query)]
 
 
 @router.get("/gaps", summary="The coverage matrix")
-def gaps(session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep) -> dict[str, Any]:
+def gaps(
+    session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep, cache: GapCacheDep
+) -> dict[str, Any]:
     """Every sector x grade x attribute cell the filters select, one row each: its score
     (0-100, from the best dataset behind it), band (covered, partial, gap), how many datasets
     cover it, the best one, its priority and need (priority x the score it lacks).
     ``grade_level=all`` drills down from the harmonised levels to sector grades;
     ``sort=need`` puts the gaps that matter most first. The method: ``docs/gap-method.md``."""
-    cells = gap_cells(session=session, query=query, priorities=priorities)
+    cells = gap_cells(session=session, query=query, priorities=priorities, cache=cache)
     return {"total": len(cells), "cells": gap_rows(cells)}
 
 
@@ -59,10 +61,14 @@ def gaps(session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep) -> 
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One row per cell"}},
 )
-def gaps_csv(session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep) -> Response:
+def gaps_csv(
+    session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep, cache: GapCacheDep
+) -> Response:
     """The same rows as ``/api/gaps``, as CSV."""
     return Response(
-        gap_csv(gap_rows(gap_cells(session=session, query=query, priorities=priorities))),
+        gap_csv(
+            gap_rows(gap_cells(session=session, query=query, priorities=priorities, cache=cache))
+        ),
         media_type=media_type("csv"),
         headers={"Content-Disposition": 'attachment; filename="gaps.csv"'},
     )
@@ -77,6 +83,7 @@ def gaps_csv(session: SessionDep, query: GapQueryDep, priorities: PrioritiesDep)
 def gap_report_html(
     session: SessionDep,
     priorities: PrioritiesDep,
+    cache: GapCacheDep,
     sector: Values = None,
     grade: Values = None,
     attribute: Values = None,
@@ -86,20 +93,35 @@ def gap_report_html(
     top 20 gaps by need, organisation coverage, the trend between the latest two snapshots and
     the method. Filters ``sector``, ``grade`` (harmonised levels), ``attribute``."""
     report = gap_report(
-        session=session, sector=sector, grade=grade, attribute=attribute, priorities=priorities
+        session=session,
+        sector=sector,
+        grade=grade,
+        attribute=attribute,
+        priorities=priorities,
+        cache=cache,
     )
     return HTMLResponse(render_report_html(report))
 
 
 @router.get("/gaps/cells/{sector}/{grade}/{attribute}", summary="One cell and its evidence")
 def gap_cell_evidence(
-    sector: str, grade: str, attribute: str, session: SessionDep, priorities: PrioritiesDep
+    sector: str,
+    grade: str,
+    attribute: str,
+    session: SessionDep,
+    priorities: PrioritiesDep,
+    cache: GapCacheDep,
 ) -> dict:
     """The cell's score and every dataset behind it, each factor's contribution and what would
     raise it; for an empty cell, the nearest evidence (same sector at other grades, same grade
     in other sectors). Grades may be harmonised levels or sector grades."""
     return gap_cell(
-        session=session, sector=sector, grade=grade, attribute=attribute, priorities=priorities
+        session=session,
+        sector=sector,
+        grade=grade,
+        attribute=attribute,
+        priorities=priorities,
+        cache=cache,
     )
 
 

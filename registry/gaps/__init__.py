@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 import vocab
 from registry.errors import NotFound, UnknownFilter
-from registry.gaps.bitsets import bitset_cells, members, read_catalogue
+from registry.gaps.bitsets import bitset_cells, members
+from registry.gaps.cache import CatalogueCache, read_with
 from registry.gaps.facts import Facts, read_facts
 from registry.gaps.matrix import Cell, Key, Priorities, axes, cell_evidence, nearest
 
@@ -97,13 +98,14 @@ def gap_cells(
     query: GapQuery,
     on: date | None = None,
     priorities: Priorities | None = None,
+    cache: CatalogueCache | None = None,
 ) -> list[Cell]:
     """The matrix cells the query selects, in vocabulary order or by need."""
     query.check()
     # The bitset path gives exactly build(read_facts(...)) (tests/registry/gaps/test_bitsets.py)
     # several times faster: the database groups, Python works per cell rather than per dataset.
     cells = bitset_cells(
-        read_catalogue(session=session, today=on or today()),
+        read_with(cache, session=session, today=on or today()),
         grade_level=query.grade_level,
         priorities=priorities,
     )
@@ -155,6 +157,7 @@ def gap_cell(
     attribute: str,
     on: date | None = None,
     priorities: Priorities | None = None,
+    cache: CatalogueCache | None = None,
 ) -> dict[str, Any]:
     """One cell with every dataset behind it (factors, provenance, advice), and for an empty
     cell the nearest evidence."""
@@ -164,7 +167,7 @@ def gap_cell(
             raise NotFound(f"{scheme} {value!r} is not in the {scheme} vocabulary")
     when = on or today()
     level = "harmonised" if grade in vocab.load("grade").top_concepts else "all"
-    catalogue = read_catalogue(session=session, today=when)
+    catalogue = read_with(cache, session=session, today=when)
     cells = bitset_cells(catalogue, grade_level=level, priorities=priorities)
     cell = cells[key]
     # Only the cell's own datasets are read in full, for their factors and advice.

@@ -28,6 +28,7 @@ from registry.gaps import (
     method,
     today,
 )
+from registry.gaps.cache import CatalogueCache
 from registry.gaps.matrix import Cell, Key, axes, nearest
 from registry.gaps.organisations import organisation_coverage
 from registry.gaps.report_html import render_report_html
@@ -54,6 +55,7 @@ def gap_report(
     sector: Filter = None,
     grade: Filter = None,
     priorities: Priorities | None = None,
+    cache: CatalogueCache | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as of ``on`` (default today), for the chosen attributes,
     sectors and harmonised grades (default all). Organisation coverage follows a single chosen
@@ -66,7 +68,11 @@ def gap_report(
     # Scored over every sector and grade of the attributes shown, so that an empty cell's
     # nearest evidence may come from a sector or grade the filters leave out.
     every = gap_cells(
-        session=session, query=replace(query, sectors=(), grades=()), on=when, priorities=priorities
+        session=session,
+        query=replace(query, sectors=(), grades=()),
+        on=when,
+        priorities=priorities,
+        cache=cache,
     )
     shown = _shown(query)
     cells = [c for c in every if c.sector in shown["sector"] and c.grade in shown["grade"]]
