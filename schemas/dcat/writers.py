@@ -113,6 +113,14 @@ def _ttl_pairs(pairs: list[tuple[str, Term]], memo: _TurtleTerms, joiner: str) -
     writes a field's values together; a repeated predicate elsewhere is still valid)."""
     parts: list[str] = []
     append = parts.append
+    # Locals, not attribute and global lookups: this loop runs for every pair of every node.
+    predicates, types, suffixes, string, rdf_type = (
+        memo.predicate,
+        memo.type,
+        memo.suffix,
+        _string,
+        RDF_TYPE,
+    )
     last = None
     for predicate, obj in pairs:
         if predicate == last:
@@ -120,12 +128,12 @@ def _ttl_pairs(pairs: list[tuple[str, Term]], memo: _TurtleTerms, joiner: str) -
         else:
             if last is not None:
                 append(joiner)
-            append(memo.predicate[predicate])
+            append(predicates[predicate])
             last = predicate
         if isinstance(obj, Iri):
-            append(memo.type[obj] if predicate == RDF_TYPE else f"<{obj}>")
+            append(types[obj] if predicate == rdf_type else f"<{obj}>")
         elif isinstance(obj, Lit):
-            append(_string(obj.value) + memo.suffix[obj[2] or obj[1] or ""])
+            append(string(obj.value) + suffixes[obj[2] or obj[1] or ""])
         else:
             append(f"[ {_ttl_pairs(obj.pairs, memo, ' ; ')} ]")
     return "".join(parts)
