@@ -199,7 +199,7 @@ def test_the_organisation_page_lists_its_datasets(catalogue, client):
 
 def test_harvested_text_renders_as_text(load, client):
     assert load([dataset("xss", title=XSS, description=XSS)]).errors == []
-    for path, headers in (("/datasets/xss", HTML), ("/search?q=alert", {}), ("/", {})):
+    for path, headers in (("/datasets/xss", HTML), ("/search", {}), ("/", {})):
         text = client.get(path, headers=headers).text
         assert "<script>alert(1)</script>" not in text
         assert '" onerror="x' not in text
@@ -212,7 +212,8 @@ def test_harvested_text_renders_as_text(load, client):
     assert "<" not in jsonld
     others = [body for attrs, body in page.scripts if attrs.get("type") != "application/ld+json"]
     assert [body for body in others if "alert" in body] == []
-    assert Page(client.get("/search?q=alert").text).href(XSS) == "/datasets/xss"
+    # (no words: PostgreSQL's text parser reads "<script>" as markup and drops it)
+    assert Page(client.get("/search").text).href(XSS) == "/datasets/xss"
 
 
 def test_pages_work_without_the_fetched_assets(settings, tmp_path):
