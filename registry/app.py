@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from html import escape
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
 from sqlalchemy import text
 
+from registry import web
 from registry.api import (
     catalog,
     datasets,
@@ -66,25 +65,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conn.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> str:
-        return _HOME.format(title=escape(settings.title))
-
+    web.install(app, settings)
     return app
-
-
-_HOME = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main>
-<h1>{title}</h1>
-<p>Every known dataset about the people who lead UK public services.</p>
-<form action="/api/datasets" method="get"><label for="q">Search datasets</label>
-<input id="q" name="q" type="search"> <button type="submit">Search</button></form>
-<ul>
-<li><a href="/api/datasets">Datasets (JSON)</a> and <a href="/api/datasets.csv">as CSV</a></li>
-<li><a href="/api/organisations">Organisations</a></li>
-<li><a href="/api/vocab">Vocabularies</a></li>
-<li><a href="/docs">API documentation</a> and <a href="/openapi.json">OpenAPI</a></li>
-</ul></main></body></html>
-"""

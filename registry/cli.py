@@ -181,13 +181,41 @@ def validate(
 
 
 @app.command()
+def assets(
+    force: Annotated[bool, typer.Option(help="Fetch again even if already there.")] = False,
+    axe: Annotated[bool, typer.Option(help="Also fetch axe-core (the browser tests).")] = False,
+) -> None:
+    """Fetch GOV.UK Frontend (pinned, integrity-checked) into the assets folder."""
+    from registry.web.assets import AXE_CORE, SITE, AssetsError, fetch
+
+    root = _settings().assets_root
+    for package in (*SITE, AXE_CORE) if axe else SITE:
+        try:
+            where = fetch(package, root, force=force)
+        except AssetsError as exc:
+            typer.echo(f"error: {package.name} {package.version}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{package.name} {package.version} in {where}")
+
+
+def _ensure_assets(settings: Settings) -> None:
+    """Fetch the page assets when missing; without them (no network) pages are unstyled."""
+    from registry.web.assets import ensure
+
+    for problem in ensure(settings.assets_root):
+        typer.echo(f"warning: {problem}", err=True)
+
+
+@app.command()
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the site and the API."""
     import uvicorn
 
     from registry.app import create_app
 
-    uvicorn.run(create_app(_settings()), host=host, port=port)
+    settings = _settings()
+    _ensure_assets(settings)
+    uvicorn.run(create_app(settings), host=host, port=port)
 
 
 @app.command()
@@ -202,6 +230,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     from registry.harvest.status import source_statuses
 
     settings = _settings().model_copy(update={"harvest_from": "snapshots"})
+    _ensure_assets(settings)
     with _session(settings) as session:
         runs = harvest_all(session, settings, enabled_sources(session))
         table = Table("source", "run", "records", "failed items", box=None)

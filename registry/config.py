@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     link_check_timeout: float = Field(
         default=15.0, gt=0, description="Seconds each link-check request may take."
     )
+    assets_dir: Path | None = Field(
+        default=None,
+        description="Folder of the fetched front-end files (GOV.UK Frontend, axe-core); "
+        "the user's cache folder (~/.cache/leadership-data-registry/assets) if unset.",
+    )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
 
@@ -110,6 +115,12 @@ class Settings(BaseSettings):
             if value.startswith(plain):
                 return "postgresql+psycopg://" + value[len(plain) :]
         return value
+
+    @property
+    def assets_root(self) -> Path:
+        from registry.web.assets import default_dir
+
+        return self.assets_dir or default_dir()
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,7 +1,7 @@
 """The DCAT-AP catalogue feed and per-dataset RDF, chosen by ``?f=``, extension or ``Accept``.
 
 /catalog  /catalog.ttl|.rdf|.jsonld|.nt      pages of 100, Hydra paging, filters, ETag/304
-/datasets/{id}  /datasets/{id}.ttl|...       one record
+/datasets/{id}  /datasets/{id}.ttl|...       one record (HTML page for browsers and ?f=html)
 /datasets/{id}.schemaorg.jsonld              schema.org Dataset, for pages and search engines
 """
 
@@ -21,6 +21,7 @@ from registry.errors import BadRequest, NotAcceptable, NotFound
 from registry.formats import FORMATS, RDF, choose
 from registry.records import public_datasets
 from registry.search import FACETS
+from registry.web.dataset_page import dataset_page
 from schemas import schemaorg
 from schemas.dcat import PROFILES, write
 
@@ -205,7 +206,10 @@ def _dataset(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Response:
-    fmt = negotiate(request, extension)
+    # A browser (Accept: text/html first) or ?f=html gets the page; RDF stays the default.
+    fmt = negotiate(request, extension, RDF if extension else (*RDF, "html"))
+    if fmt == "html":
+        return dataset_page(request, session=session, settings=settings, dataset_id=dataset_id)
     profile = _profile(request)
     record = _one(dataset_id, session, settings)
     tag = (
@@ -233,5 +237,6 @@ def dataset_as(
 def dataset(
     dataset_id: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """The dataset's URI: RDF by ``?f=`` or ``Accept`` (Turtle by default)."""
+    """The dataset's URI: RDF by ``?f=`` or ``Accept`` (Turtle by default); the dataset's web
+    page for ``?f=html`` or an ``Accept`` that prefers ``text/html``."""
     return _dataset(request, dataset_id, None, session, settings)

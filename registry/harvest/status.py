@@ -73,3 +73,15 @@ def run_detail(
         items=[HarvestItemPublic.model_validate(i) for i in items],
         items_total=total,
     )
+
+
+def dataset_sources(*, session: Session, dataset_id: str) -> list[HarvestRecord]:
+    """Where a dataset was harvested from: each source's record of it (guid, first and last
+    seen, last run), newest sighting first; empty for loaded records."""
+    return list(
+        session.execute(
+            select(HarvestRecord)
+            .where(HarvestRecord.dataset_id == dataset_id)
+            .order_by(HarvestRecord.last_seen_at.desc())
+        ).scalars()
+    )

@@ -1,0 +1,60 @@
+"""The pages' Jinja2 environment (autoescape on: titles, descriptions and names are harvested,
+untrusted text, and no template marks any of it safe) and the one way pages are rendered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from registry.config import Settings
+from registry.records import label
+from registry.web.assets import GOVUK_FRONTEND, installed
+
+
+def make_environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=PackageLoader("registry.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["service_name"] = settings.title
+    env.globals["govuk_version"] = GOVUK_FRONTEND.version
+    env.filters["json_script"] = json_script
+    env.filters["filesize"] = filesize
+    env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+    env.globals["concept_label"] = label
+    env.globals["assets_installed"] = lambda: installed(settings.assets_root, GOVUK_FRONTEND)
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    env: Environment = request.app.state.pages
+    body = env.get_template(template).render(request=request, **context)
+    return HTMLResponse(body, status_code=status_code)
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe inside ``<script type="application/ld+json">``: a harvested ``</script>`` in
+    a title must not end the element, so ``<``, ``>`` and ``&`` are written as \\u escapes
+    (still the same JSON)."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def filesize(size: int | None) -> str:
+    if size is None:
+        return "size not given"
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
