@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 import vocab
 from registry import queries
 from registry.api import datasets
-from registry.api.deps import PrioritiesDep, SearchDep, SessionDep, SettingsDep
+from registry.api.deps import GapCacheDep, PrioritiesDep, SearchDep, SessionDep, SettingsDep
 from registry.api.search_params import SearchQueryDep, url
 from registry.gaps import GapQuery, gap_cells
 from registry.search import SearchQuery
@@ -28,11 +28,17 @@ HEADLINE_GAPS = 5
 
 @router.get("/", response_class=HTMLResponse)
 def home(
-    request: Request, session: SessionDep, search: SearchDep, priorities: PrioritiesDep
+    request: Request,
+    session: SessionDep,
+    search: SearchDep,
+    priorities: PrioritiesDep,
+    cache: GapCacheDep,
 ) -> HTMLResponse:
     page = queries.search_datasets(session=session, search=search, query=SearchQuery(size=1))
     top_grades = set(vocab.load("grade").top_concepts)
-    cells = gap_cells(session=session, query=GapQuery(sort="need"), priorities=priorities)
+    cells = gap_cells(
+        session=session, query=GapQuery(sort="need"), priorities=priorities, cache=cache
+    )
     gaps = [
         {
             "phrase": cell_phrase(c.sector, c.grade, c.attribute),
@@ -64,11 +70,14 @@ def search_page(
     search: SearchDep,
     settings: SettingsDep,
     priorities: PrioritiesDep,
+    cache: GapCacheDep,
 ) -> HTMLResponse:
     page = queries.search_datasets(session=session, search=search, query=query)
     view = search_view(page, default_size=settings.page_size)
     if not page.total:
-        explanation = explain_empty(session=session, query=query, priorities=priorities)
+        explanation = explain_empty(
+            session=session, query=query, priorities=priorities, cache=cache
+        )
         view = replace(view, explanation=explanation)
     return render(request, "search.html.j2", view=view, query=query)
 

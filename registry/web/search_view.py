@@ -14,6 +14,7 @@ from sqlmodel import Session
 import vocab
 from registry.api.search_params import query_params, toggled, url
 from registry.gaps import GapQuery, gap_cell, gap_cells
+from registry.gaps.cache import CatalogueCache
 from registry.gaps.matrix import Priorities
 from registry.queries import FacetValue, SearchPage
 from registry.search import FACETS, SearchQuery
@@ -166,7 +167,11 @@ def _nearest_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def explain_empty(
-    *, session: Session, query: SearchQuery, priorities: Priorities | None
+    *,
+    session: Session,
+    query: SearchQuery,
+    priorities: Priorities | None,
+    cache: CatalogueCache | None = None,
 ) -> Explanation | None:
     """Why a search with coverage filters found nothing, from the gap matrix: the cell is a
     gap (with the nearest evidence), or it has datasets that the other filters or the words
@@ -182,6 +187,7 @@ def explain_empty(
             grade=grade,
             attribute=attribute,
             priorities=priorities,
+            cache=cache,
         )
         phrase = cell_phrase(sector, grade, attribute)
         if cell["datasets"]:
@@ -205,6 +211,7 @@ def explain_empty(
             grade_level="harmonised" if all(g in top for g in chosen["grade"]) else "all",
         ),
         priorities=priorities,
+        cache=cache,
     )
     covered = sorted((c for c in gaps if c.datasets), key=lambda c: -c.score)
     named = "; ".join(
