@@ -6,6 +6,12 @@ JavaScript. :func:`install` adds them to an app built by ``create_app``.
     /datasets/{id}    one dataset, when the client asks for HTML (registry.api.catalog
                       negotiates; RDF stays the default)
     /organisations/{id}  an organisation and its datasets
+    /gaps             the gap heatmap (rows, columns, attributes and filters chosen by a form)
+    /gaps/cells/{sector}/{grade}/{attribute}  one cell's evidence, or its nearest evidence
+    /gaps/organisations  organisation coverage, and the organisations without data
+    /gaps/trend       the matrix compared between two snapshots
+    /harvest          every harvest source and its last run
+    /harvest/runs/{id}  one run, with its failed items and their messages
     /assets/...       our stylesheet and the fetched GOV.UK Frontend files
 """
 
@@ -14,7 +20,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from registry.config import Settings
-from registry.web import pages, static
+from registry.web import gap_pages, harvest_pages, pages, static
 from registry.web.templating import make_environment
 
 
@@ -22,4 +28,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.pages = make_environment(settings)
     app.include_router(static.router)
     app.include_router(pages.router)
+    app.include_router(gap_pages.router)
+    app.include_router(harvest_pages.router)
     app.include_router(pages.downloads)

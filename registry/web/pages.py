@@ -16,6 +16,7 @@ from registry.api.deps import GapCacheDep, PrioritiesDep, SearchDep, SessionDep,
 from registry.api.search_params import SearchQueryDep, url
 from registry.gaps import GapQuery, gap_cells
 from registry.search import SearchQuery
+from registry.web.gap_view import cell_page
 from registry.web.routing import PageRoute
 from registry.web.search_view import cell_href, cell_phrase, explain_empty, search_view
 from registry.web.templating import render
@@ -43,7 +44,7 @@ def home(
         {
             "phrase": cell_phrase(c.sector, c.grade, c.attribute),
             "href": cell_href(c.sector, c.grade, c.attribute),
-            "evidence": f"/api/gaps/cells/{c.sector}/{c.grade}/{c.attribute}",
+            "evidence": cell_page(c.sector, c.grade, c.attribute),
             "band": c.band,
             "score": c.score,
             "datasets": c.datasets,

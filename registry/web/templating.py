@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from registry.config import Settings
+from registry.gaps.report_html import percent
 from registry.records import label
 from registry.web.assets import GOVUK_FRONTEND, installed
 
@@ -28,6 +29,7 @@ def make_environment(settings: Settings) -> Environment:
     env.globals["govuk_version"] = GOVUK_FRONTEND.version
     env.filters["json_script"] = json_script
     env.filters["filesize"] = filesize
+    env.filters["percent"] = percent  # as the printable gap report writes shares
     env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
     env.globals["concept_label"] = label
     env.globals["assets_installed"] = lambda: installed(settings.assets_root, GOVUK_FRONTEND)
