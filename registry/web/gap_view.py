@@ -54,14 +54,15 @@ class HeatmapSelection:
             raise UnknownFilter("rows must be 'sector' or 'grade'")
         attributes = () if self.attribute == ALL else (self.attribute,)
         query = GapQuery(sectors=self.sectors, grades=self.grades, attributes=attributes)
-        query.check()  # known values first, so a mistyped grade is named as unknown
-        top = vocab.load("grade").top_concepts
+        grades = vocab.load("grade")
         for grade in self.grades:
-            if grade not in top:
+            # Said in the page's terms (the API's message names its grade_level parameter).
+            if grade in grades and grade not in grades.top_concepts:
                 raise UnknownFilter(
                     f"grade {grade!r} is a sector grade: the heatmap's grades are the "
                     "harmonised leadership levels (a sector grade's cells have their own pages)"
                 )
+        query.check()
         return query
 
     def filter_params(self) -> list[tuple[str, str]]:

@@ -89,7 +89,7 @@ def test_home_shows_counts_search_browse_and_headline_gaps(catalogue, client):
     assert page.href("Police") == "/search?sector=police"
     assert re.search(r"Police</a> <span class=\"registry-count\">\(1<", text)
     assert page.href("Ethnicity") == "/search?attribute=ethnicity"
-    gaps = [h for h, _ in page.links if h.startswith("/api/gaps/cells/")]
+    gaps = [h for h, _ in page.links if h.startswith("/gaps/cells/")]
     assert len(gaps) == 5
     assert ("/docs", "API documentation") in page.links  # the footer
     assert ("/catalog", "DCAT-AP catalogue feed") in page.links
