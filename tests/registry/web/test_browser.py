@@ -18,8 +18,10 @@ import pytest
 import uvicorn
 from builders import dataset
 from catalogue import CATALOGUE, cov
+from harvest_rows import record_harvest
 
 from registry.app import create_app
+from registry.gaps.snapshots import take_snapshot
 from registry.search import FACETS
 from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch, folder
 
@@ -46,7 +48,7 @@ def assets_root() -> Path:
 
 
 @pytest.fixture
-def served(load, settings, assets_root) -> Iterator[str]:
+def served(load, session, settings, assets_root) -> Iterator[str]:
     extra = [
         dataset(
             "cs-disability",
@@ -58,7 +60,13 @@ def served(load, settings, assets_root) -> Iterator[str]:
         ),
         dataset("xss", title=XSS, description=XSS),
     ]
-    assert load([*CATALOGUE, *extra]).errors == []
+    # Two snapshots, the second with more data, so the trend page has cells to show; and a
+    # harvest run (its id is 1: every test starts from empty tables) with failed items.
+    assert load(CATALOGUE).errors == []
+    take_snapshot(session=session)
+    assert load(extra).errors == []
+    take_snapshot(session=session)
+    assert record_harvest(session, text=XSS)[0] == 1
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -193,8 +201,106 @@ def test_search_and_filter_without_javascript(served, browser):
         "/datasets/xss?f=html",
         "/organisations/cabinet-office",
         "/search?sector=atlantis",
+        "/gaps",
+        "/gaps?rows=grade&attribute=sex&sector=police&sector=nhs",
+        "/gaps/cells/civil-service/executive/ethnicity",
+        "/gaps/cells/police/executive/disability",
+        "/gaps/organisations",
+        "/gaps/trend",
+        "/harvest",
+        "/harvest/runs/1",
     ],
 )
 def test_no_serious_accessibility_findings(served, page, assets_root, path):
     page.goto(served + path)
     assert serious_findings(page, assets_root) == []
+
+
+def test_heatmap_cell_evidence_and_dataset(served, page):
+    page.goto(served + "/gaps?attribute=ethnicity")
+    table = page.locator("table[data-attribute=ethnicity]")
+    assert table.locator("caption").inner_text().startswith("Ethnicity: score (0 to 100)")
+    cell = table.locator("a[href='/gaps/cells/civil-service/executive/ethnicity']")
+    assert cell.inner_text().split()[1] in ("covered", "partial")  # the band, in words
+    cell.click()
+    assert page.url == f"{served}/gaps/cells/civil-service/executive/ethnicity"
+    assert page.locator("h1").inner_text() == "The ethnicity of Executive in Civil service"
+    page.get_by_role("link", name="Ethnicity of the senior civil service").click()
+    assert page.url == f"{served}/datasets/scs-ethnicity"
+    assert page.locator("h1").inner_text() == "Ethnicity of the senior civil service"
+    page.go_back()
+    page.go_back()
+    # an empty cell leads on to its nearest evidence
+    page.goto(served + "/gaps/cells/police/executive/disability")
+    page.get_by_role("link", name="The disability of Executive in Civil service").click()
+    assert page.url == f"{served}/gaps/cells/civil-service/executive/disability"
+    assert page.get_by_role("link", name="Disability of senior civil servants").count() == 1
+
+
+def test_keyboard_reaches_a_heatmap_cell(served, page):
+    page.goto(served + "/gaps?attribute=ethnicity")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    order: list[str] = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " if (e.closest('td.registry-heat')) return 'cell';"
+            " if (e.closest('form')) return 'form';"
+            " if (e.closest('#downloads')) return 'downloads';"
+            " return e.tagName })()"
+        )
+        if not order or order[-1] != where:
+            order.append(where)
+        if where == "cell":
+            break
+    # the form, then the downloads, then the table (the scroll region before its links)
+    assert order[-1] == "cell"
+    assert order.index("form") < order.index("downloads") < order.index("cell")
+    focused = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [document.activeElement.getAttribute('href'), s.color, s.backgroundColor] })()"
+    )
+    href, colour, background = focused
+    assert href == "/gaps/cells/civil-service/head-of-organisation/ethnicity"
+    assert (colour, background) == ("rgb(11, 12, 12)", "rgb(255, 221, 0)")  # GOV.UK focus
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{href}")
+    assert (
+        page.locator("h1").inner_text() == "The ethnicity of Head of organisation in Civil service"
+    )
+
+
+def test_heatmap_form_without_javascript(served, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "/gaps")
+    page.get_by_label("Leadership grades as rows, sectors as columns").check()
+    page.get_by_label("Attribute").select_option("sex")
+    page.locator("summary", has_text="Only these sectors").click()  # opens the <details>
+    page.get_by_label("Police").check()
+    page.get_by_role("button", name="Show heatmap").click()
+    assert page.url == f"{served}/gaps?rows=grade&attribute=sex&sector=police"
+    assert page.locator("table.registry-heatmap").count() == 1
+    heads = page.locator("table.registry-heatmap thead th").all_inner_texts()
+    assert heads == ["Leadership grade", "Police"]
+    csv_href = page.get_by_role("link", name="Every cell as CSV").get_attribute("href")
+    rows = list(csv.DictReader(io.StringIO(page.request.get(served + csv_href).text())))
+    assert {r["sector"] for r in rows} == {"police"} and {r["attribute"] for r in rows} == {"sex"}
+    context.close()
+
+
+def test_harvest_status_to_a_run(served, page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(served + "/")
+    page.get_by_role("link", name="Harvest status").click()
+    page.get_by_role("link", name="Run 2 of example-feed").click()
+    assert page.url == f"{served}/harvest/runs/2"
+    assert "No item of this run failed." in page.locator("main").inner_text()
+    page.goto(served + "/harvest/runs/1")
+    messages = page.locator("#failed-items tbody tr td:nth-child(3)").all_inner_texts()
+    assert messages == [f"title is missing; {XSS}", "not stored: DataError: value too long"]
+    assert dialogs == []
