@@ -13,7 +13,6 @@ from registry.api.search_params import url
 from registry.errors import UnknownFilter
 from registry.gaps import BANDS, Cell, GapQuery
 from registry.gaps.matrix import Key, axes
-from registry.gaps.report_html import PALETTE
 from registry.gaps.report_html import label as concept_label
 from registry.web.search_view import cell_phrase
 
@@ -30,9 +29,6 @@ BAND_MEANINGS = {
     "partial": "some data exists, with weaknesses",
     "gap": "no data, or data too weak to use",
 }
-# The same colours as the printable report (registry.gaps.report_html.PALETTE): registry.css
-# repeats them for the page's cells, and a test keeps the two in step.
-BAND_COLOURS = {band: PALETTE[band]["fill"] for band in BANDS}
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,6 @@ class HeatmapSelection:
 class HeatmapCell:
     score: int
     band: str
-    datasets: int
     href: str
     phrase: str  # for the link's hidden text: which cell this is
 
@@ -131,7 +126,6 @@ def heatmaps(cells: list[Cell], selection: HeatmapSelection) -> list[Heatmap]:
                     HeatmapCell(
                         score=cell.score,
                         band=cell.band,
-                        datasets=cell.datasets,
                         href=cell_page(*key),
                         phrase=cell_phrase(*key),
                     )
