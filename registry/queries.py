@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 import vocab
@@ -18,6 +18,7 @@ from registry.errors import NotFound, UnknownFilter
 from registry.records import public_datasets
 from registry.search import FACETS, Search, SearchQuery, SearchResult
 from schemas import (
+    Coverage,
     Dataset,
     DatasetPublic,
     DatasetSummary,
@@ -267,3 +268,66 @@ def get_organisation(*, session: Session, organisation_id: str) -> OrganisationP
         )
     ).scalar_one()
     return OrganisationPublic.model_validate({**row.model_dump(), "dataset_count": count})
+
+
+# -- related datasets -------------------------------------------------------------------------
+
+RELATED = 5
+
+
+@dataclass(frozen=True)
+class Related:
+    id: str
+    title: str
+    shared: int  # coverage concepts (sector, grade, attribute) in common
+    same_sector_and_attribute: bool
+    same_publisher: bool
+
+
+def related_datasets(
+    *, session: Session, record: DatasetPublic, limit: int = RELATED
+) -> list[Related]:
+    """Up to ``limit`` active datasets sharing the most coverage concepts with ``record`` (those
+    sharing a sector and an attribute first, as the gap matrix pairs them), then others from
+    its publisher: one grouped query over the coverage, one over the publisher's datasets."""
+    concepts = {(c.scheme, c.concept) for c in record.coverage if c.scheme in COVERAGE_SCHEMES}
+    found: list[Related] = []
+    if concepts:
+        key = Coverage.scheme + ":" + Coverage.concept
+        by_scheme = {
+            scheme: func.max(case((Coverage.scheme == scheme, 1), else_=0))
+            for scheme in ("sector", "attribute")
+        }
+        both = by_scheme["sector"] * by_scheme["attribute"]
+        shared = func.count(func.distinct(key))
+        rows = session.execute(
+            select(Dataset.id, Dataset.title, Dataset.publisher_id, shared, both)
+            .join(Coverage, Coverage.dataset_id == Dataset.id)
+            .where(
+                Dataset.status == "active",
+                Dataset.id != record.id,
+                or_(*(and_(Coverage.scheme == s, Coverage.concept == c) for s, c in concepts)),
+            )
+            .group_by(Dataset.id, Dataset.title, Dataset.publisher_id)
+            .order_by(both.desc(), shared.desc(), Dataset.id)
+            .limit(limit)
+        ).all()
+        publisher = record.publisher.id if record.publisher else None
+        found = [
+            Related(i, title, int(n), bool(b), publisher is not None and pub == publisher)
+            for i, title, pub, n, b in rows
+        ]
+    if len(found) < limit and record.publisher:
+        seen = [record.id, *(r.id for r in found)]
+        rows = session.execute(
+            select(Dataset.id, Dataset.title)
+            .where(
+                Dataset.status == "active",
+                Dataset.publisher_id == record.publisher.id,
+                Dataset.id.not_in(seen),  # type: ignore[attr-defined]
+            )
+            .order_by(Dataset.modified.desc().nulls_last(), Dataset.id)  # type: ignore[union-attr]
+            .limit(limit - len(found))
+        ).all()
+        found += [Related(i, title, 0, False, True) for i, title in rows]
+    return found

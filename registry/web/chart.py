@@ -194,8 +194,8 @@ def _grade_order(value: str) -> tuple[int, str]:
 # -- drawing ----------------------------------------------------------------------------------
 
 WIDTH = 640
-LABEL_WIDTH = 150  # the category names, left of the bars
-BAR_SPACE = 400  # a share of 100% is this wide; its number is written after the bar
+LABEL_WIDTH = 190  # the category names, left of the bars
+BAR_SPACE = 370  # a share of 100% is this wide; its number is written after the bar
 BAR_HEIGHT = 18
 ROW = 24
 GROUP_HEADING = 26
@@ -254,6 +254,13 @@ def layout(chart: GradeChart) -> Layout:
         bar_height=BAR_HEIGHT,
         groups=tuple(placed),
     )
+
+
+def count_text(count: float | None) -> str:
+    """A count as people read it: 1,350 (and 12.5 for a full-time equivalent)."""
+    if count is None:
+        return "suppressed"
+    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.2f}"
 
 
 def share_text(share: float | None) -> str:

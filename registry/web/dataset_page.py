@@ -15,6 +15,7 @@ from registry.errors import NotFound
 from registry.harvest.status import dataset_sources
 from registry.quality.assessments import dataset_quality
 from registry.records import label
+from registry.web.profile_view import table_views
 from registry.web.routing import error_page
 from registry.web.templating import render
 from schemas import schemaorg
@@ -71,6 +72,8 @@ def dataset_page(
         quality_meaning=QUALITY_BANDS.get(quality["band"], ""),
         to_gain=to_gain[:3],
         sources=dataset_sources(session=session, dataset_id=record.id),
+        tables=table_views(record.distributions, record.coverage),
+        related=queries.related_datasets(session=session, record=record),
         alternates=[(f"{base}.{ext}", media, name) for ext, media, name in ALTERNATES],
         json_href=f"/api/datasets/{record.id}",
         schemaorg_href=f"{base}.schemaorg.jsonld",

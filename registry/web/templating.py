@@ -15,6 +15,7 @@ from registry.config import Settings
 from registry.gaps.report_html import percent
 from registry.records import label
 from registry.web.assets import GOVUK_FRONTEND, installed
+from registry.web.chart import count_text, share_text
 
 
 def make_environment(settings: Settings) -> Environment:
@@ -30,6 +31,8 @@ def make_environment(settings: Settings) -> Environment:
     env.filters["json_script"] = json_script
     env.filters["filesize"] = filesize
     env.filters["percent"] = percent  # as the printable gap report writes shares
+    env.filters["count"] = count_text
+    env.filters["share"] = share_text
     env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
     env.globals["concept_label"] = label
     env.globals["assets_installed"] = lambda: installed(settings.assets_root, GOVUK_FRONTEND)
