@@ -3,7 +3,9 @@
 For each organisation type and each sector of the organisations register, the share of live
 organisations with *leader-level* data published in the last 12 months, and the list of those
 without. Read in two plain queries (the register, and one row per publisher of leader-level
-data), whatever the number of organisations. The definitions are in ``docs/gap-method.md``.
+data), whatever the number of organisations. For one organisation's page: whether it has such
+data (:func:`leader_data`) and the matrix cells its datasets cover (:func:`organisation_cells`).
+The definitions are in ``docs/gap-method.md``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from sqlmodel import Session
 
 import vocab
 from registry.errors import UnknownFilter
-from registry.gaps import today
-from registry.gaps.matrix import levels
+from registry.gaps import GapQuery, gap_cells, gap_rows, today
+from registry.gaps.cache import CatalogueCache
+from registry.gaps.facts import read_facts
+from registry.gaps.matrix import Priorities, levels, placements
 from schemas import Coverage, Dataset, Organisation, RecordStatus
 
 # The harmonised levels whose data is about leaders: a grade statement rolling up to one of
@@ -113,9 +117,59 @@ def organisation_coverage(
     }
 
 
-def _latest_leader_data(session: Session) -> dict[str, date]:
-    """Each publisher's latest date (modified, issued or end of period) over its active
-    leader-level datasets: one grouped query."""
+def leader_data(
+    *, session: Session, organisation_id: str, on: date | None = None
+) -> dict[str, Any]:
+    """Whether one organisation has leader-level data published in the last 12 months (the
+    test :func:`organisation_coverage` applies to every live organisation), and the date of
+    its latest."""
+    on = on or today()
+    since = on - timedelta(days=CURRENT_WITHIN_DAYS)
+    latest = _latest_leader_data(session, publisher=organisation_id).get(organisation_id)
+    return {
+        "on": on.isoformat(),
+        "since": since.isoformat(),
+        "latest": latest.isoformat() if latest else None,
+        "current": latest is not None and latest >= since,
+        "leadership_levels": list(LEADERSHIP_LEVELS),
+    }
+
+
+def organisation_cells(
+    *,
+    session: Session,
+    organisation_id: str,
+    on: date | None = None,
+    priorities: Priorities | None = None,
+    cache: CatalogueCache | None = None,
+) -> list[dict[str, Any]]:
+    """The gap matrix cells (harmonised grades) the organisation's active datasets are
+    evidence for, in matrix order: each with the whole matrix's score and band, and how many
+    of its datasets are behind it. The placements are the matrix's own
+    (:func:`registry.gaps.matrix.placements`), so a page and the heatmap agree."""
+    pks = session.execute(
+        select(Dataset.pk).where(
+            Dataset.publisher_id == organisation_id,
+            Dataset.status == RecordStatus.active.value,
+        )
+    ).scalars()
+    own: dict[tuple[str, str, str], int] = {}
+    for facts in read_facts(session=session, pks=list(pks)):
+        for key in dict.fromkeys(key for key, _, _ in placements(facts)):
+            own[key] = own.get(key, 0) + 1
+    if not own:
+        return []
+    cells = gap_cells(session=session, query=GapQuery(), on=on, priorities=priorities, cache=cache)
+    return [
+        {**gap_rows([c])[0], "own_datasets": own[(c.sector, c.grade, c.attribute)]}
+        for c in cells
+        if (c.sector, c.grade, c.attribute) in own
+    ]
+
+
+def _latest_leader_data(session: Session, publisher: str | None = None) -> dict[str, date]:
+    """Each publisher's (or one publisher's) latest date (modified, issued or end of period)
+    over its active leader-level datasets: one grouped query."""
     leader_level = exists().where(
         Coverage.dataset_id == Dataset.id,
         Coverage.scheme == "grade",
@@ -130,7 +184,9 @@ def _latest_leader_data(session: Session) -> dict[str, date]:
         )
         .where(
             Dataset.status == RecordStatus.active.value,
-            Dataset.publisher_id.is_not(None),  # type: ignore[union-attr]
+            Dataset.publisher_id.is_not(None)  # type: ignore[union-attr]
+            if publisher is None
+            else Dataset.publisher_id == publisher,
             leader_level,
         )
         .group_by(Dataset.publisher_id)

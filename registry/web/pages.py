@@ -15,6 +15,7 @@ from registry.api import datasets
 from registry.api.deps import GapCacheDep, PrioritiesDep, SearchDep, SessionDep, SettingsDep
 from registry.api.search_params import SearchQueryDep, url
 from registry.gaps import GapQuery, gap_cells
+from registry.gaps.organisations import leader_data, organisation_cells
 from registry.search import SearchQuery
 from registry.web.gap_view import cell_page
 from registry.web.routing import PageRoute
@@ -108,9 +109,17 @@ def search_json(
 
 @router.get("/organisations/{organisation_id}", response_class=HTMLResponse)
 def organisation_page(
-    organisation_id: str, request: Request, session: SessionDep, search: SearchDep
+    organisation_id: str,
+    request: Request,
+    session: SessionDep,
+    search: SearchDep,
+    priorities: PrioritiesDep,
+    cache: GapCacheDep,
 ) -> HTMLResponse:
     organisation = queries.get_organisation(session=session, organisation_id=organisation_id)
+    cells = organisation_cells(
+        session=session, organisation_id=organisation_id, priorities=priorities, cache=cache
+    )
     page = queries.search_datasets(
         session=session,
         search=search,
@@ -121,5 +130,14 @@ def organisation_page(
         "organisation.html.j2",
         organisation=organisation,
         page=page,
+        leader_data=leader_data(session=session, organisation_id=organisation_id),
+        cells=[
+            {
+                **c,
+                "phrase": cell_phrase(c["sector"], c["grade"], c["attribute"]),
+                "href": cell_page(c["sector"], c["grade"], c["attribute"]),
+            }
+            for c in cells
+        ],
         search_href=url("", "/search", [("publisher", organisation_id)]),
     )
