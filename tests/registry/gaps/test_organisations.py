@@ -14,10 +14,13 @@ from typer.testing import CliRunner
 import vocab
 from registry.cli import app
 from registry.errors import UnknownFilter
+from registry.gaps import GapQuery, gap_cells
 from registry.gaps.organisations import (
     CURRENT_WITHIN_DAYS,
     LEADERSHIP_LEVELS,
+    leader_data,
     leadership_grades,
+    organisation_cells,
     organisation_coverage,
 )
 from registry.store import withdraw_dataset
@@ -224,3 +227,46 @@ def test_the_method_page_states_the_definitions():
     section = page[page.index("## Organisations with leader-level data") :]
     assert all(label in section for label in labels), labels
     assert f"at most {CURRENT_WITHIN_DAYS} days before" in section
+
+
+@pytest.mark.usefixtures("register")
+def test_one_organisations_leader_level_data(session):
+    assert leader_data(session=session, organisation_id="cabinet-office", on=ON) == {
+        "on": "2026-12-01",
+        "since": "2025-12-01",
+        "latest": "2026-09-30",
+        "current": True,
+        "leadership_levels": list(LEADERSHIP_LEVELS),
+    }
+    # The day boundary is the same as organisation_coverage's: 365 days counts.
+    assert leader_data(session=session, organisation_id="dft", on=ON)["current"] is True
+    home = leader_data(session=session, organisation_id="home-office", on=ON)
+    assert (home["latest"], home["current"]) == ("2025-11-30", False)
+    # Withdrawn data and middle managers are not leader-level data.
+    for org in ("hmrc", "nhs-england", "nobody"):
+        assert leader_data(session=session, organisation_id=org, on=ON)["latest"] is None
+
+
+@pytest.mark.usefixtures("register")
+def test_the_cells_an_organisations_datasets_cover(session):
+    cells = organisation_cells(session=session, organisation_id="home-office", on=ON)
+    # Workforce-wide data is (weaker) evidence at every level; the scs1 organogram is at
+    # senior-manager, so two of its datasets stand behind that cell.
+    top = vocab.load("grade").top_concepts
+    assert [(c["sector"], c["grade"], c["attribute"]) for c in cells] == [
+        ("civil-service", g, "pay") for g in top
+    ]
+    own = {c["grade"]: c["own_datasets"] for c in cells}
+    assert own["senior-manager"] == 2 and own["executive"] == 1
+    # Score, band and dataset count are the whole matrix's.
+    matrix = {
+        c.grade: (c.score, c.band, c.datasets)
+        for c in gap_cells(
+            session=session,
+            query=GapQuery(sectors=("civil-service",), attributes=("pay",)),
+            on=ON,
+        )
+    }
+    assert {c["grade"]: (c["score"], c["band"], c["datasets"]) for c in cells} == matrix
+    assert organisation_cells(session=session, organisation_id="hmrc", on=ON) == []  # withdrawn
+    assert organisation_cells(session=session, organisation_id="nobody", on=ON) == []
