@@ -34,6 +34,23 @@ pytestmark = [
     ),
 ]
 XSS = '<script>alert(1)</script>" onerror="x'
+# A profiled table with a grade chart (women and men by grade) and a hostile column.
+TABLE = {
+    "format": "csv",
+    "row_count": 120,
+    "columns": [
+        {"name": "Grade", "values": ["SCS", "G6/G7"], "distinct_count": 2},
+        {"name": "Sex", "values": ["Female", "Male"], "distinct_count": 2},
+        {"name": "Headcount", "kind": "number", "distinct_count": 4},
+        {"name": XSS, "values": [XSS], "distinct_count": 1},
+    ],
+    "sample": [
+        ["SCS", "Female", "30", XSS],
+        ["SCS", "Male", "70", XSS],
+        ["G6/G7", "Female", "45", XSS],
+        ["G6/G7", "Male", "55", XSS],
+    ],
+}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -59,6 +76,15 @@ def served(load, session, settings, assets_root) -> Iterator[str]:
             + cov("attribute", "disability"),
         ),
         dataset("xss", title=XSS, description=XSS),
+        dataset(
+            "scs-sex",
+            title="Sex of senior civil servants",
+            publisher="cabinet-office",
+            distributions=[
+                {"access_url": "https://example.gov.uk/b.csv", "format": "csv", "profile": TABLE}
+            ],
+            coverage=cov("sector", "civil-service") + cov("grade", "scs") + cov("attribute", "sex"),
+        ),
     ]
     # Two snapshots, the second with more data, so the trend page has cells to show; and a
     # harvest run (its id is 1: every test starts from empty tables) with failed items.
@@ -199,7 +225,9 @@ def test_search_and_filter_without_javascript(served, browser):
         "/search?sector=police&grade=executive&attribute=disability",
         "/datasets/scs-ethnicity?f=html",
         "/datasets/xss?f=html",
+        "/datasets/scs-sex?f=html",
         "/organisations/cabinet-office",
+        "/organisations/home-office",
         "/search?sector=atlantis",
         "/gaps",
         "/gaps?rows=grade&attribute=sex&sector=police&sector=nhs",
@@ -303,4 +331,24 @@ def test_harvest_status_to_a_run(served, page):
     page.goto(served + "/harvest/runs/1")
     messages = page.locator("#failed-items tbody tr td:nth-child(3)").all_inner_texts()
     assert messages == [f"title is missing; {XSS}", "not stored: DataError: value too long"]
+    assert dialogs == []
+
+
+def test_dataset_chart_and_organisation_coverage(served, page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(served + "/datasets/scs-sex")
+    chart = page.get_by_role("img", name="Sex by Grade, file 1")
+    assert chart.count() == 1 and chart.is_visible()
+    # (SVG text has no innerText; its text content is what is drawn)
+    assert chart.locator("text").all_text_contents()[:4] == ["SCS", "Female", "30.0%", "Male"]
+    numbers = page.locator("#chart-1-numbers tbody tr").all_inner_texts()
+    assert numbers[0].split("\t") == ["SCS", "Female", "30", "30.0%"]
+    assert page.locator("#columns-1 tbody th").all_inner_texts()[-1] == XSS  # as text
+    assert page.locator("#preview-1 caption").inner_text() == "The first 4 rows of 120"
+    page.get_by_role("link", name="Cabinet Office").first.click()
+    assert page.url == f"{served}/organisations/cabinet-office"
+    page.get_by_role("link", name="The sex of Executive in Civil service").click()
+    assert page.url == f"{served}/gaps/cells/civil-service/executive/sex"
+    assert page.get_by_role("link", name="Sex of senior civil servants").count() == 1
     assert dialogs == []
