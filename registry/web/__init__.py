@@ -3,9 +3,10 @@ JavaScript. :func:`install` adds them to an app built by ``create_app``.
 
     /                 home: what the registry holds, search box, browse, headline gaps
     /search           search with facets, filters, sort and paging (.csv and .json twins)
-    /datasets/{id}    one dataset, when the client asks for HTML (registry.api.catalog
-                      negotiates; RDF stays the default)
-    /organisations/{id}  an organisation and its datasets
+    /datasets/{id}    one dataset (its tables' profiles, a grade chart, related datasets),
+                      when the client asks for HTML (registry.api.catalog negotiates;
+                      RDF stays the default)
+    /organisations/{id}  an organisation, its datasets, its leader-level data and coverage
     /gaps             the gap heatmap (rows, columns, attributes and filters chosen by a form)
     /gaps/cells/{sector}/{grade}/{attribute}  one cell's evidence, or its nearest evidence
     /gaps/organisations  organisation coverage, and the organisations without data
