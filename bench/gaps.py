@@ -26,12 +26,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -132,26 +129,11 @@ def measure(url: str, *, reps: int, baseline_reps: int) -> dict[str, Any]:
 
 
 def environment(args: argparse.Namespace) -> dict[str, Any]:
-    versions = {}
-    for package in ("fastapi", "starlette", "sqlalchemy", "sqlmodel", "pydantic", "httpx"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "seed": args.seed,
-        "sizes": args.sizes,
-        "reps": args.reps,
-        "baseline_reps": args.baseline_reps,
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "libraries": versions,
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "load_average": os.getloadavg(),
-        "percentiles": "linear between closest ranks over timed repetitions (warm-up dropped)",
-    }
+    """bench/feed.py's record of the machine and the run, less its note on paired ratios
+    (this benchmark times the old path beside the new one, but reports no ratios)."""
+    found = _bench_module("feed").environment(args)
+    del found["ratios"]
+    return found
 
 
 def table(result: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 import vocab
 from registry.api.search_params import query_params, toggled, url
-from registry.gaps import GapQuery, gap_cell, gap_cells
+from registry.gaps import GapQuery, gap_cell, gap_cells, gap_rows
 from registry.gaps.cache import CatalogueCache
 from registry.gaps.matrix import Priorities
 from registry.queries import FacetValue, SearchPage
@@ -224,18 +224,5 @@ def explain_empty(
     return Explanation(
         message=f"No dataset matches all your filters. Of the {len(gaps)} gap-matrix cells "
         f"for {named}, {len(covered)} have datasets; the best are below.",
-        nearest=_nearest_rows(
-            [
-                {
-                    "sector": c.sector,
-                    "grade": c.grade,
-                    "attribute": c.attribute,
-                    "score": c.score,
-                    "band": c.band,
-                    "datasets": c.datasets,
-                    "best": c.best,
-                }
-                for c in covered[:5]
-            ]
-        ),
+        nearest=_nearest_rows(gap_rows(covered[:5])),
     )
