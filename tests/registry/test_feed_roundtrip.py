@@ -5,14 +5,11 @@ distributions, following the Hydra paging links as a ckanext-dcat harvester does
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from importlib import resources
 
 import httpx
 import pytest
-import uvicorn
+from serving import serving
 
 from harvesters.base import SourceConfig
 from harvesters.dcat_rdf import DcatRdfHarvester
@@ -34,21 +31,8 @@ def served(load, settings):
         for i in range(120)
     ]
     assert load(demo_lines() + extra).errors == []
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(settings.model_copy(update={"base_uri": base}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(lambda base: create_app(settings.model_copy(update={"base_uri": base}))) as base:
+        yield base
 
 
 def test_a_dcat_harvester_gets_every_record_back(served):

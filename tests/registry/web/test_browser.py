@@ -8,17 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from builders import dataset
 from catalogue import CATALOGUE, cov
 from harvest_rows import record_harvest
+from serving import serving
 
 from registry.app import create_app
 from registry.gaps.snapshots import take_snapshot
@@ -93,21 +90,12 @@ def served(load, session, settings, assets_root) -> Iterator[str]:
     assert load(extra).errors == []
     take_snapshot(session=session)
     assert record_harvest(session, text=XSS)[0] == 1
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(settings.model_copy(update={"base_uri": base, "assets_dir": assets_root}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(
+        lambda base: create_app(
+            settings.model_copy(update={"base_uri": base, "assets_dir": assets_root})
+        )
+    ) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
