@@ -113,6 +113,14 @@ def test_search_facets_toggle_filters_and_every_state_is_a_link(catalogue, clien
     assert after.href("This page as JSON") == "/search.json?sector=police"
 
 
+def test_each_result_says_what_it_covers_in_words(catalogue, client):
+    text = client.get("/search?sector=police").text
+    covers = " ".join(re.search(r"Covers:([^<]*)", text).group(1).split())
+    # sectors; grades; attributes, each list comma-separated, in the vocabularies' labels
+    assert covers.startswith("Police; ")
+    assert covers.count("; ") == 2 and "Ethnicity" in covers.split("; ")[2]
+
+
 def test_search_downloads_answer_the_same_search(catalogue, client):
     rows = list(csv.DictReader(io.StringIO(client.get("/search.csv?attribute=ethnicity").text)))
     body = client.get("/search.json?attribute=ethnicity").json()
