@@ -252,6 +252,11 @@ def record_points(facts: RecordFacts) -> int:
     )
 
 
+def _advice(indicator: Indicator, value: object) -> str:
+    # A link never checked may well answer: say so rather than call it broken.
+    return indicator.advice if value is not None else f"{indicator.advice} (not checked yet)"
+
+
 def assess(facts: RecordFacts) -> dict[str, object]:
     """Every indicator with the points earned and why, the total, the band, and what to gain."""
     rows = []
@@ -272,7 +277,7 @@ def assess(facts: RecordFacts) -> dict[str, object]:
                 "points": indicator.points if earned else 0,
                 "maximum": indicator.points,
                 "explanation": why,
-                "to_gain": None if earned else indicator.advice,
+                "to_gain": None if earned else _advice(indicator, value),
             }
         )
     total = sum(int(r["points"]) for r in rows)  # type: ignore[call-overload]

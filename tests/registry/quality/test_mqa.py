@@ -35,8 +35,10 @@ def test_link_results_stay_unknown_until_checked_but_no_download_url_never_answe
     assert no_file.access_urls_ok is True and no_file.download_urls_ok is False
     rows = {r["indicator"]: r for r in assess(unchecked)["indicators"]}
     assert rows["accessUrlStatusCode"]["explanation"].startswith("links not checked yet")
+    assert rows["accessUrlStatusCode"]["to_gain"] == "fix broken links (not checked yet)"
     rows = {r["indicator"]: r for r in assess(no_file)["indicators"]}
     assert rows["downloadUrlStatusCode"]["explanation"] == "lacks download URLs that answer"
+    assert rows["downloadUrlStatusCode"]["to_gain"] == "fix downloads"
 
 
 def test_a_record_earns_each_indicator_it_meets():
