@@ -4,6 +4,7 @@ untrusted text, and no template marks any of it safe) and the one way pages are 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -34,6 +35,7 @@ def make_environment(settings: Settings) -> Environment:
     env.filters["count"] = count_text
     env.filters["share"] = share_text
     env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+    env.filters["long_date"] = long_date
     env.globals["concept_label"] = label
     env.globals["assets_installed"] = lambda: installed(settings.assets_root, GOVUK_FRONTEND)
     return env
@@ -43,6 +45,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     env: Environment = request.app.state.pages
     body = env.get_template(template).render(request=request, **context)
     return HTMLResponse(body, status_code=status_code)
+
+
+def long_date(value: str | date) -> str:
+    """An ISO date as GOV.UK writes dates: "2 December 2025"."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
 
 
 def json_script(value: Any) -> Markup:
