@@ -17,6 +17,7 @@ from registry.api import (
     harvest,
     organisations,
     quality,
+    suggestions,
     vocabularies,
 )
 from registry.api.ckan import router as ckan_router
@@ -24,7 +25,7 @@ from registry.config import Settings
 from registry.db import make_engine
 from registry.feed import FeedOrder
 from registry.gaps.cache import CatalogueCache
-from registry.gaps.priorities import read_priorities
+from registry.gaps.priorities import priorities_for
 from registry.search import Search
 
 
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.search = Search(engine)
     app.state.feed_order = FeedOrder()
-    app.state.priorities = read_priorities(settings.gap_priorities)  # a bad file stops startup
+    app.state.priorities = priorities_for(settings)  # a bad file stops startup
     app.state.gap_cache = CatalogueCache()
     errors.install(app)
     app.include_router(datasets.router)
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog.router)
     app.include_router(gaps.router)
     app.include_router(quality.router)
+    app.include_router(suggestions.router)
     app.include_router(ckan_router)
 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database check")

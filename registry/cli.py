@@ -13,6 +13,7 @@ import vocab
 from registry.cli_gaps import app as gaps_app
 from registry.cli_harvest import app as harvest_app
 from registry.cli_quality import check_links_command
+from registry.cli_suggestions import app as suggestions_app
 from registry.config import Settings
 from registry.db import make_engine
 
@@ -28,6 +29,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(harvest_app, name="harvest")
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(gaps_app, name="gaps")
+app.add_typer(suggestions_app, name="suggestions")
 app.command("check-links")(check_links_command)
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]

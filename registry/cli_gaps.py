@@ -21,7 +21,7 @@ from registry.config import Settings
 from registry.db import make_engine
 from registry.errors import RegistryError
 from registry.gaps import GapQuery, gap_cells, gap_csv, gap_rows
-from registry.gaps.priorities import read_priorities
+from registry.gaps.priorities import priorities_for
 
 
 class Output(StrEnum):
@@ -114,19 +114,22 @@ def gaps(
         sort=sort,
     )
     with _session() as session:
-        weights = read_priorities(priorities or Settings().gap_priorities)
+        weights = priorities_for(Settings(), priorities)
         rows = gap_rows(gap_cells(session=session, query=query, priorities=weights))
     if output is Output.csv:
         _write(gap_csv(rows), path)
     elif output is Output.json:
         _write(_dumps({"total": len(rows), "cells": rows}), path)
     else:
-        table = Table("sector", "grade", "attribute", "score", "band", "datasets", "need")
+        table = Table(
+            "sector", "grade", "attribute", "score", "band", "datasets", "need", "requests"
+        )
         for row in rows[: limit or None]:
             table.add_row(
                 *(str(row[k]) for k in ("sector", "grade", "attribute", "score", "band")),
                 str(row["datasets"]),
                 str(row["need"]),
+                str(row["requests"]),
             )
         Console().print(table)
         typer.echo(f"{len(rows)} cells; showing {min(len(rows), limit or len(rows))}")
@@ -287,7 +290,7 @@ def _report(priorities: Path | None, **filters: list[str] | None) -> str:
     from registry.gaps.report import gap_report, render_report_html
 
     with _session() as session:
-        weights = read_priorities(priorities or Settings().gap_priorities)
+        weights = priorities_for(Settings(), priorities)
         return render_report_html(gap_report(session=session, priorities=weights, **filters))
 
 

@@ -94,6 +94,41 @@ class Settings(BaseSettings):
     link_check_timeout: float = Field(
         default=15.0, gt=0, description="Seconds each link-check request may take."
     )
+    suggestions_per_hour: int = Field(
+        default=5,
+        ge=0,
+        description="Dataset suggestions one client may send an hour (0: none); more get 429.",
+    )
+    data_requests_per_hour: int = Field(
+        default=20,
+        ge=0,
+        description='"Data I need" requests one client may send an hour (0: none).',
+    )
+    submission_max_bytes: int = Field(
+        default=16_384,
+        ge=1024,
+        le=1_000_000,
+        description="Largest body a suggestion or data request may have; more gets 413.",
+    )
+    client_ip_header: str | None = Field(
+        default=None,
+        description="Header a trusted reverse proxy sets to the client's address (e.g. "
+        "X-Forwarded-For; its last entry is used). Unset: the connection's address. Set it only "
+        "behind a proxy that sets it, or clients choose their own address.",
+    )
+    gap_request_boost: float = Field(
+        default=0.0,
+        ge=0,
+        le=10,
+        description='Share a cell\'s priority rises per "data I need" request for it '
+        "(0: requests are counted and shown but change no priority; docs/gap-method.md).",
+    )
+    gap_request_boost_cap: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Most that requests may raise a cell's priority, as a share (1.0: double).",
+    )
     assets_dir: Path | None = Field(
         default=None,
         description="Folder of the fetched front-end files (GOV.UK Frontend, axe-core); "

@@ -5,7 +5,11 @@
      │    └── UnknownFilter     a filter name or value the registry does not know
      ├── NotFound (404)         no such dataset, organisation, vocabulary or page
      ├── NotAcceptable (406)    no representation in the asked-for format
-     └── Unprocessable (422)    a record or parameter that fails validation
+     ├── Conflict (409)         a change the record's state does not allow (a decided suggestion)
+     ├── Unprocessable (422)    a record or parameter that fails validation
+     ├── PayloadTooLarge (413)  a request body over its endpoint's cap
+     ├── UnsupportedMediaType (415)  a body in a format the endpoint does not read
+     └── TooManyRequests (429)  a client over its rate limit (with Retry-After)
 
 The API turns each into ``{"error": {"status": ..., "message": ..., "detail": ...}}``; the CLI
 prints the message and exits non-zero.
@@ -18,6 +22,7 @@ from typing import Any
 
 class RegistryError(Exception):
     status_code = 500
+    headers: dict[str, str] | None = None  # response headers the status calls for
 
     def __init__(self, message: str, *, detail: Any = None) -> None:
         super().__init__(message)
@@ -47,5 +52,26 @@ class NotAcceptable(RegistryError):
     status_code = 406
 
 
+class Conflict(RegistryError):
+    status_code = 409
+
+
 class Unprocessable(RegistryError):
     status_code = 422
+
+
+class PayloadTooLarge(RegistryError):
+    status_code = 413
+
+
+class UnsupportedMediaType(RegistryError):
+    status_code = 415
+
+
+class TooManyRequests(RegistryError):
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, detail={"retry_after": retry_after})
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

@@ -44,6 +44,17 @@ from schemas.organisation import (
     OrganisationUpdate,
 )
 from schemas.profile import ColumnProfile, TableProfile
+from schemas.suggestion import (
+    DataRequest,
+    DataRequestCreate,
+    DataRequestReceipt,
+    SubmissionLog,
+    Suggestion,
+    SuggestionCreate,
+    SuggestionPublic,
+    SuggestionReceipt,
+    SuggestionStatus,
+)
 
 __all__ = [
     "AccessRights",
@@ -56,6 +67,9 @@ __all__ = [
     "CoveragePublic",
     "CoverageScheme",
     "CoverageUpdate",
+    "DataRequest",
+    "DataRequestCreate",
+    "DataRequestReceipt",
     "Dataset",
     "DatasetCreate",
     "DatasetPublic",
@@ -87,6 +101,12 @@ __all__ = [
     "Provenance",
     "RecordStatus",
     "RunStatus",
+    "SubmissionLog",
+    "Suggestion",
+    "SuggestionCreate",
+    "SuggestionPublic",
+    "SuggestionReceipt",
+    "SuggestionStatus",
     "TableProfile",
     "describe_errors",
 ]

@@ -29,6 +29,9 @@ from registry.search import Search
 TEST_DATABASE_ENV = "REGISTRY_TEST_DATABASE_URL"
 BASE_URI = "http://registry.test"
 TABLES = (
+    "suggestion",
+    "data_request",
+    "submission_log",
     "gap_snapshot",
     "link_check",
     "harvest_item",

@@ -20,6 +20,7 @@ from registry.gaps.bitsets import bitset_cells, members
 from registry.gaps.cache import CatalogueCache, read_with
 from registry.gaps.facts import Facts, read_facts
 from registry.gaps.matrix import Cell, Key, Priorities, axes, cell_evidence, nearest
+from registry.gaps.requests import apply_requests, request_counts
 
 __all__ = [
     "Cell",
@@ -34,7 +35,18 @@ __all__ = [
 
 DIMENSIONS = ("sector", "grade", "attribute")
 BANDS = ("covered", "partial", "gap")
-COLUMNS = ("sector", "grade", "attribute", "score", "band", "datasets", "best", "priority", "need")
+COLUMNS = (
+    "sector",
+    "grade",
+    "attribute",
+    "score",
+    "band",
+    "datasets",
+    "best",
+    "priority",
+    "need",
+    "requests",
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,8 @@ def gap_cells(
         grade_level=query.grade_level,
         priorities=priorities,
     )
+    counts = request_counts(session=session, grade_level=query.grade_level)
+    apply_requests(cells, counts, priorities)
     wanted = [
         c
         for c in cells.values()
@@ -135,6 +149,7 @@ def gap_rows(cells: list[Cell]) -> list[dict[str, Any]]:
             "best": c.best,
             "priority": c.priority,
             "need": c.need,
+            "requests": c.requests,
         }
         for c in cells
     ]
@@ -169,6 +184,7 @@ def gap_cell(
     level = "harmonised" if grade in vocab.load("grade").top_concepts else "all"
     catalogue = read_with(cache, session=session, today=when)
     cells = bitset_cells(catalogue, grade_level=level, priorities=priorities)
+    apply_requests(cells, request_counts(session=session, grade_level=level), priorities)
     cell = cells[key]
     # Only the cell's own datasets are read in full, for their factors and advice.
     facts = read_facts(session=session, pks=members(catalogue, key, grade_level=level))

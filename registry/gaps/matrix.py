@@ -31,6 +31,7 @@ class Cell:
     datasets: int = 0
     best: str | None = None  # the id of the dataset behind the score
     priority: float = 0.0
+    requests: int = 0  # "data I need" requests for the cell (registry.gaps.requests)
 
     @property
     def band(self) -> str:
@@ -49,6 +50,17 @@ class Priorities:
     sector: dict[str, float] = field(default_factory=lambda: dict(method.SECTOR_PRIORITY))
     grade: dict[str, float] = field(default_factory=lambda: dict(method.GRADE_PRIORITY))
     attribute: dict[str, float] = field(default_factory=lambda: dict(method.ATTRIBUTE_PRIORITY))
+    # "Data I need" requests raise a cell's priority by this share each, up to the cap (a
+    # share too): 0 leaves priorities alone. Off by default (docs/gap-method.md#requests).
+    request_boost: float = 0.0
+    request_boost_cap: float = 1.0
+
+    def boosted(self, priority: float, requests: int) -> float:
+        """A cell's priority with its requests' boost: priority x (1 + min(boost x requests,
+        cap))."""
+        if not requests or not self.request_boost:
+            return priority
+        return round(priority * (1 + min(self.request_boost * requests, self.request_boost_cap)), 4)
 
     def of(self, sector: str, grade: str, attribute: str) -> float:
         level = _level(grade)

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import vocab
+from registry.config import Settings
 from registry.errors import UnknownFilter
 from registry.gaps.matrix import Priorities
 
@@ -65,3 +66,13 @@ def read_priorities(path: Path | None) -> Priorities:
             weights[notation] = float(weight)
         found[scheme] = weights
     return replace(defaults, **found)
+
+
+def priorities_for(settings: Settings, path: Path | None = None) -> Priorities:
+    """The priorities a service or command uses: the file's weights (``path``, else the
+    settings' file) and the settings' boost for "data I need" requests."""
+    return replace(
+        read_priorities(path or settings.gap_priorities),
+        request_boost=settings.gap_request_boost,
+        request_boost_cap=settings.gap_request_boost_cap,
+    )

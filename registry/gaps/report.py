@@ -229,6 +229,8 @@ def _method(priorities: Priorities) -> dict[str, Any]:
             for a, w in priorities.attribute.items()
         ],
         "default_priority": method.DEFAULT_PRIORITY,
+        "request_boost": priorities.request_boost,
+        "request_boost_cap": priorities.request_boost_cap,
         "fingerprint": method_fingerprint(),
         "document": DOCUMENT,
     }

@@ -13,6 +13,8 @@ JavaScript. :func:`install` adds them to an app built by ``create_app``.
     /gaps/trend       the matrix compared between two snapshots
     /harvest          every harvest source and its last run
     /harvest/runs/{id}  one run, with its failed items and their messages
+    /suggest          suggest a dataset (a form; pending until an editor accepts it)
+    /request-data     ask for data you need (a form; counted per gap cell)
     /assets/...       our stylesheet and the fetched GOV.UK Frontend files
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from registry.config import Settings
-from registry.web import gap_pages, harvest_pages, pages, static
+from registry.web import gap_pages, harvest_pages, pages, static, suggest_pages
 from registry.web.templating import make_environment
 
 
@@ -31,4 +33,5 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(pages.router)
     app.include_router(gap_pages.router)
     app.include_router(harvest_pages.router)
+    app.include_router(suggest_pages.router)
     app.include_router(pages.downloads)

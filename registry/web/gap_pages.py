@@ -110,6 +110,9 @@ def cell_page(
         bands=_bands(),
         search_href=cell_href(sector, grade, attribute),
         json_href=f"/api/gaps/cells/{sector}/{grade}/{attribute}",
+        request_href=url(
+            "", "/request-data", [("sector", sector), ("grade", grade), ("attribute", attribute)]
+        ),
     )
 
 

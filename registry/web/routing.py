@@ -15,7 +15,13 @@ from starlette.exceptions import HTTPException
 from registry.errors import RegistryError
 from registry.web.templating import render
 
-TITLES = {400: "Cannot search like that", 404: "Page not found", 422: "Cannot read that address"}
+TITLES = {
+    400: "Cannot search like that",
+    404: "Page not found",
+    413: "That is too much to send",
+    422: "Cannot read that address",
+    429: "Too many in a short time",
+}
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
@@ -36,7 +42,9 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except RegistryError as exc:
-                return error_page(request, exc.status_code, exc.message)
+                page = error_page(request, exc.status_code, exc.message)
+                page.headers.update(exc.headers or {})  # Retry-After on a 429
+                return page
             except RequestValidationError as exc:
                 problems = [
                     f"{'.'.join(str(p) for p in e['loc'] if p != 'query')}: {e['msg']}"

@@ -99,7 +99,10 @@ def test_the_cli_prints_the_table_csv_and_json(settings, monkeypatch):
     table = runner.invoke(app, ["gaps", "--sector", "civil-service", "--limit", "3"])
     assert table.exit_code == 0 and "102 cells; showing 3" in table.output
     out = runner.invoke(app, ["gaps", "--sector", "police", "--format", "csv"]).output
-    assert out.splitlines()[0] == "sector,grade,attribute,score,band,datasets,best,priority,need"
+    assert (
+        out.splitlines()[0]
+        == "sector,grade,attribute,score,band,datasets,best,priority,need,requests"
+    )
     bad = runner.invoke(app, ["gaps", "--attribute", "nope"])
     assert bad.exit_code == 2 and "not in the attribute vocabulary" in bad.output
 

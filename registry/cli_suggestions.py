@@ -1,0 +1,117 @@
+"""``registry suggestions``: the review queue of datasets suggested by the public, from the
+terminal (the editor's API and pages wrap the same functions in :mod:`registry.suggestions`)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session
+
+from registry.config import Settings
+from registry.db import make_engine, session_scope
+from registry.errors import RegistryError
+from registry.suggestions import accept_suggestion, list_suggestions, reject_suggestion
+from schemas import SuggestionStatus
+
+app = typer.Typer(help="Datasets suggested by the public: review, accept, reject.")
+
+
+class Shown(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    all = "all"
+
+
+class Output(StrEnum):
+    table = "table"
+    json = "json"
+
+
+By = Annotated[str | None, typer.Option(help="Who decides (recorded); default: the login name.")]
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A committing session; a registry error (unknown or already decided) exits 1."""
+    engine = make_engine(Settings())
+    try:
+        with session_scope(engine) as session:
+            yield session
+    except RegistryError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+@app.command("list")
+def list_command(
+    status: Annotated[Shown, typer.Option(help="pending, accepted, rejected or all")] = (
+        Shown.pending
+    ),
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, oldest first.")] = 100,
+    output: Annotated[Output, typer.Option("--format", help="table or json")] = Output.table,
+) -> None:
+    """The suggestions with a status (pending by default), oldest first."""
+    chosen = None if status is Shown.all else SuggestionStatus(status.value)
+    with _session() as session:
+        found = list_suggestions(session=session, status=chosen, limit=limit)
+    if output is Output.json:
+        typer.echo(json.dumps([s.model_dump(mode="json") for s in found], indent=1))
+        return
+    table = Table("id", "status", "title", "link", "publisher", "covers", "sent")
+    for s in found:
+        covers = ", ".join([*s.sectors, *s.grades, *s.attributes])
+        table.add_row(
+            str(s.id),
+            s.status,
+            s.title,
+            s.link,
+            s.publisher,
+            covers,
+            s.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    Console(width=200).print(table)
+    typer.echo(f"{len(found)} suggestion{'' if len(found) == 1 else 's'}")
+
+
+@app.command("accept")
+def accept_command(
+    suggestion_id: Annotated[int, typer.Argument(help="The suggestion's number.")],
+    by: By = None,
+    dataset_id: Annotated[
+        str | None, typer.Option("--id", help="The new dataset's id (default: from its title).")
+    ] = None,
+) -> None:
+    """Make a pending suggestion a dataset record (curated coverage, source "suggestion")."""
+    with _session() as session:
+        done = accept_suggestion(
+            session=session,
+            suggestion_id=suggestion_id,
+            by=by or getpass.getuser(),
+            dataset_id=dataset_id,
+        )
+    typer.echo(f"suggestion {done.id} accepted as dataset {done.dataset_id}")
+
+
+@app.command("reject")
+def reject_command(
+    suggestion_id: Annotated[int, typer.Argument(help="The suggestion's number.")],
+    reason: Annotated[str, typer.Option(help="Why (recorded with the decision).")],
+    by: By = None,
+) -> None:
+    """Reject a pending suggestion, with a reason; no record is made."""
+    with _session() as session:
+        done = reject_suggestion(
+            session=session, suggestion_id=suggestion_id, by=by or getpass.getuser(), reason=reason
+        )
+    typer.echo(f"suggestion {done.id} rejected: {done.reason}")
