@@ -35,6 +35,7 @@ from schemas.harvest import (
     HarvestSourcePublic,
     HarvestSourceUpdate,
     HarvestValidator,
+    Lease,
 )
 from schemas.organisation import (
     Organisation,
@@ -78,6 +79,7 @@ __all__ = [
     "HarvestSourceUpdate",
     "HarvestValidator",
     "ItemState",
+    "Lease",
     "LinkCheck",
     "Organisation",
     "OrganisationCreate",
