@@ -29,6 +29,7 @@ from registry.search import Search
 TEST_DATABASE_ENV = "REGISTRY_TEST_DATABASE_URL"
 BASE_URI = "http://registry.test"
 TABLES = (
+    "lease",
     "gap_snapshot",
     "link_check",
     "harvest_item",
