@@ -27,9 +27,9 @@ def scheduler_command(
 ) -> None:
     """Harvest each enabled source when its cron schedule is due, until stopped (SIGTERM or
     Ctrl-C). Several schedulers may run: a lease in the database lets exactly one act."""
-    from registry.cli_harvest import _session
     from sqlmodel import Session
 
+    from registry.cli_harvest import _session
     from registry.harvest import leases
     from registry.harvest.scheduler import LEASE, Scheduler
 
