@@ -182,6 +182,10 @@ def served(database_url: str, workers: int, workdir: Path) -> Iterator[tuple[str
         str(port),
         "--workers",
         str(workers),
+        # Longer than a client's (or a proxy's) idle time, so the server never closes a
+        # kept-alive connection as a request is sent on it (the client would see ReadError).
+        "--timeout-keep-alive",
+        "75",
         "--log-level",
         "warning",
         "--no-access-log",
