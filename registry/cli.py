@@ -12,6 +12,7 @@ from sqlalchemy import text
 import vocab
 from registry.cli_gaps import app as gaps_app
 from registry.cli_harvest import app as harvest_app
+from registry.cli_ops import backup_command, restore_command, scheduler_command
 from registry.cli_quality import check_links_command
 from registry.cli_suggestions import app as suggestions_app
 from registry.config import Settings
@@ -31,6 +32,9 @@ app.add_typer(vocab_app, name="vocab")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(suggestions_app, name="suggestions")
 app.command("check-links")(check_links_command)
+app.command("scheduler")(scheduler_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]

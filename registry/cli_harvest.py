@@ -42,7 +42,9 @@ def list_command() -> None:
     from registry.harvest import list_sources
 
     with _session(Settings()) as session:
-        table = Table("name", "kind", "enabled", "last run", "status", "items", box=None)
+        table = Table(
+            "name", "kind", "enabled", "schedule", "last run", "status", "items", box=None
+        )
         for source in list_sources(session=session):
             run = session.execute(
                 select(HarvestRun)
@@ -53,6 +55,7 @@ def list_command() -> None:
                 source.name,
                 source.kind,
                 "yes" if source.enabled else "no",
+                source.schedule or "",
                 f"{run.started_at:%Y-%m-%d %H:%M}" if run else "never",
                 run.status if run else "",
                 _counts(run.counts) if run else "",
@@ -138,6 +141,44 @@ def harvest_all(
             line = f"[{colour}]{name}: {run.status}[/{colour}] {_counts(run.counts)}"
             console.print(line + (f" - {run.message}" if run.message else ""))
     return runs
+
+
+@app.command("schedule")
+def schedule_command(
+    name: Annotated[str, typer.Argument(help="Source name.")],
+    cron: Annotated[
+        str | None, typer.Argument(help="Cron expression (UTC), e.g. '0 2 * * *'.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the schedule.")] = False,
+) -> None:
+    """Set when `registry scheduler` harvests a source (five cron fields, UTC), or clear it.
+    A schedule in the sources file wins over one set here."""
+    from registry.harvest import get_source
+    from registry.harvest.scheduler import next_due
+    from schemas.common import now
+    from schemas.harvest import check_schedule
+
+    if (cron is None) == (not clear):
+        raise typer.BadParameter("give a cron expression or --clear")
+    try:
+        schedule = None if clear else check_schedule(cron)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    with _session(Settings()) as session:
+        try:
+            source = get_source(session=session, name=name)
+        except RegistryError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+            raise typer.Exit(2) from None
+        source.schedule = schedule
+        session.add(source)
+        session.commit()
+    if schedule:
+        typer.echo(
+            f"{name}: {schedule}; next run due {next_due(schedule, now()):%Y-%m-%d %H:%M} UTC"
+        )
+    else:
+        typer.echo(f"{name}: no schedule")
 
 
 @app.command("preview")

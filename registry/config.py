@@ -69,6 +69,17 @@ class Settings(BaseSettings):
         ge=0,
         description="A record missing from its source this long is withdrawn (never deleted).",
     )
+    harvest_stuck_grace: float = Field(
+        default=600.0,
+        ge=0,
+        description="A run still marked running this many seconds past its time limit is "
+        "marked failed by the stuck-run reaper (`registry scheduler`).",
+    )
+    scheduler_interval: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds between two passes of `registry scheduler` (due sources, reaper).",
+    )
     harvest_timeout: float = Field(default=30.0, gt=0, description="Seconds per HTTP read.")
     harvest_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429 and 5xx.")
     harvest_min_interval: float = Field(

@@ -1,9 +1,10 @@
 """JSON Lines in and out: ``registry load FILE`` and ``registry export``.
 
 Each line is one record: ``{"type": "organisation", ...}`` (an :class:`OrganisationCreate`) or a
-dataset (``"type": "dataset"`` or no type; a :class:`DatasetCreate`). A bad line is reported with
-its number and reason and changes nothing; every good line is kept. Records are written in
-batches, each committed, so an interrupted load keeps what it finished.
+dataset (``"type": "dataset"`` or no type; a :class:`DatasetCreate`; a withdrawn one carries
+``"withdrawn": {"at": ..., "reason": ...}``, so an export loads back as it was). A bad line is
+reported with its number and reason and changes nothing; every good line is kept. Records are
+written in batches, each committed, so an interrupted load keeps what it finished.
 """
 
 from __future__ import annotations
@@ -14,12 +15,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from registry.store import distribution_ids, upsert_datasets, upsert_organisations
+from registry.store import (
+    content_hash,
+    distribution_ids,
+    normalised,
+    upsert_datasets,
+    upsert_organisations,
+    withdraw_dataset,
+)
 from schemas import (
     Coverage,
     Dataset,
@@ -27,8 +35,10 @@ from schemas import (
     Distribution,
     Organisation,
     OrganisationCreate,
+    RecordStatus,
     describe_errors,
 )
+from schemas.common import UtcDatetime
 
 MAX_LINE_BYTES = 1_000_000
 RECORD_TYPES = ("organisation", "dataset")
@@ -69,6 +79,15 @@ class LoadReport:
 Record = OrganisationCreate | DatasetCreate
 
 
+class Withdrawal(BaseModel):
+    """A dataset line's ``withdrawn``: when and why the record was withdrawn."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: UtcDatetime | None = None
+    reason: str = Field(default="withdrawn", max_length=1000)
+
+
 class LineProblem(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
@@ -77,6 +96,11 @@ class LineProblem(ValueError):
 
 def parse_line(text: str) -> Record:
     """One JSON Lines record, validated; :class:`LineProblem` says what is wrong."""
+    return parse_entry(text)[0]
+
+
+def parse_entry(text: str) -> tuple[Record, Withdrawal | None]:
+    """One JSON Lines record and its withdrawal, if it is a withdrawn dataset."""
     if len(text.encode("utf-8", "replace")) > MAX_LINE_BYTES:
         raise LineProblem([f"line is longer than {MAX_LINE_BYTES} bytes"])
     try:
@@ -89,8 +113,13 @@ def parse_line(text: str) -> Record:
     if kind not in RECORD_TYPES:
         raise LineProblem([f"type: {kind!r} is not one of {', '.join(RECORD_TYPES)}"])
     model = OrganisationCreate if kind == "organisation" else DatasetCreate
+    withdrawn = data.pop("withdrawn", None) if kind == "dataset" else None
     try:
-        return model.model_validate(data)
+        withdrawal = None if withdrawn is None else Withdrawal.model_validate(withdrawn)
+    except ValidationError as exc:
+        raise LineProblem([f"withdrawn: {m}" for m in describe_errors(exc)]) from None
+    try:
+        return model.model_validate(data), withdrawal
     except ValidationError as exc:
         raise LineProblem(describe_errors(exc)) from None
 
@@ -100,12 +129,12 @@ def load_lines(
 ) -> LoadReport:
     """Validate and store every good line; commit each batch."""
     report = LoadReport()
-    batch: list[tuple[int, Record]] = []
+    batch: list[tuple[int, Record, Withdrawal | None]] = []
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            batch.append((number, parse_line(raw)))
+            batch.append((number, *parse_entry(raw)))
         except LineProblem as problem:
             report.errors.append(LineError(number, problem.messages))
         if len(batch) >= batch_size:
@@ -118,10 +147,18 @@ def load_lines(
 
 
 def _store_batch(
-    session: Session, batch: list[tuple[int, Record]], report: LoadReport, source_name: str | None
+    session: Session,
+    batch: list[tuple[int, Record, Withdrawal | None]],
+    report: LoadReport,
+    source_name: str | None,
 ) -> None:
-    organisations = [r for _, r in batch if isinstance(r, OrganisationCreate)]
-    datasets = [(n, r) for n, r in batch if isinstance(r, DatasetCreate)]
+    organisations = [r for _, r, _ in batch if isinstance(r, OrganisationCreate)]
+    withdrawals = {r.id: w for _, r, w in batch if isinstance(r, DatasetCreate) and w}
+    datasets = [
+        (n, r)
+        for n, r, _ in batch
+        if isinstance(r, DatasetCreate) and not _already_withdrawn(session, r, withdrawals, report)
+    ]
     for outcome in upsert_organisations(session=session, records=organisations):
         report.counts[f"organisation {outcome.state.value}"] += 1
     session.commit()
@@ -150,7 +187,34 @@ def _store_batch(
                 report.errors.append(LineError(number, [f"not stored: {exc.__class__.__name__}"]))
     for outcome in outcomes:
         report.counts[f"dataset {outcome.state.value}"] += 1
+        if withdrawal := withdrawals.get(outcome.id):
+            withdraw_dataset(
+                session=session, dataset_id=outcome.id, reason=withdrawal.reason, at=withdrawal.at
+            )
     session.commit()
+
+
+def _already_withdrawn(
+    session: Session, record: DatasetCreate, withdrawals: dict[str, Withdrawal], report: LoadReport
+) -> bool:
+    """A withdrawn record stored withdrawn with the same content: loading it changes nothing."""
+    withdrawal = withdrawals.get(record.id)
+    if withdrawal is None:
+        return False
+    row = session.execute(
+        select(Dataset.status, Dataset.content_hash, Dataset.withdrawn_reason).where(
+            Dataset.id == record.id
+        )
+    ).first()
+    same = (
+        row is not None
+        and row.status == RecordStatus.withdrawn.value
+        and row.withdrawn_reason == withdrawal.reason
+        and row.content_hash == content_hash(normalised(record))
+    )
+    if same:
+        report.counts["dataset unchanged"] += 1
+    return same
 
 
 def reference_problems(*, session: Session, record: DatasetCreate) -> list[str]:
@@ -220,6 +284,8 @@ def dataset_records(*, session: Session, dataset_ids: list[str]) -> list[dict[st
     for row in sorted(rows, key=lambda r: r.id):
         dumped = row.model_dump(mode="json")
         record = {name: dumped.get(name) for name in DATASET_FIELDS if name in dumped}
+        if row.status == RecordStatus.withdrawn.value:
+            record["withdrawn"] = {"at": dumped["withdrawn_at"], "reason": row.withdrawn_reason}
         record["publisher"] = row.publisher_id
         record["distributions"] = children[row.id]["d"]
         record["coverage"] = children[row.id]["c"]

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -365,8 +366,11 @@ def _index(
     text_index(session.get_bind().dialect.name).put(session.connection(), documents)
 
 
-def withdraw_dataset(*, session: Session, dataset_id: str, reason: str) -> bool:
-    """Mark a dataset withdrawn (kept, never deleted); False if it was already withdrawn."""
+def withdraw_dataset(
+    *, session: Session, dataset_id: str, reason: str, at: datetime | None = None
+) -> bool:
+    """Mark a dataset withdrawn (kept, never deleted) now, or ``at`` (a loaded record's own
+    date); False if it was already withdrawn."""
     row = session.execute(
         select(DATASET.c.pk, DATASET.c.status).where(DATASET.c.id == dataset_id)
     ).first()
@@ -380,7 +384,7 @@ def withdraw_dataset(*, session: Session, dataset_id: str, reason: str) -> bool:
         .where(DATASET.c.pk == row.pk)
         .values(
             status=RecordStatus.withdrawn.value,
-            withdrawn_at=stamp,
+            withdrawn_at=at or stamp,
             withdrawn_reason=reason,
             updated_at=stamp,
         )

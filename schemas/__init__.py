@@ -35,6 +35,7 @@ from schemas.harvest import (
     HarvestSourcePublic,
     HarvestSourceUpdate,
     HarvestValidator,
+    Lease,
 )
 from schemas.organisation import (
     Organisation,
@@ -92,6 +93,7 @@ __all__ = [
     "HarvestSourceUpdate",
     "HarvestValidator",
     "ItemState",
+    "Lease",
     "LinkCheck",
     "Organisation",
     "OrganisationCreate",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict
+from croniter import croniter
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, field_validator
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -19,6 +20,26 @@ class HarvestSourceBase(SQLModel):
     title: str = Field(default="", max_length=300)
     options: dict[str, Any] = Field(default_factory=dict)
     enabled: bool = True
+    # When `registry scheduler` harvests it: a five-field cron expression (UTC), or none.
+    schedule: str | None = Field(default=None, max_length=100)
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        return check_schedule(value)
+
+
+def check_schedule(value: str | None) -> str | None:
+    """A five-field cron expression ("0 2 * * *"), normalised; ValueError says what is wrong."""
+    if value is None or not value.strip():
+        return None
+    value = " ".join(value.split())
+    if len(value.split()) != 5 or not croniter.is_valid(value):
+        raise ValueError(
+            f"{value!r} is not a cron expression of five fields "
+            "(minute hour day-of-month month day-of-week), e.g. '0 2 * * *'"
+        )
+    return value
 
 
 # A new source, e.g. one entry of the repository's sources file.
@@ -36,6 +57,7 @@ class HarvestSourceUpdate(SQLModel):
     title: str | None = None
     options: dict[str, Any] | None = None
     enabled: bool | None = None
+    schedule: str | None = None
 
 
 # The stored row.
@@ -48,6 +70,7 @@ class HarvestSource(SQLModel, table=True):
     title: str = Field(default="", max_length=300)
     options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     enabled: bool = True
+    schedule: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(
         default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
@@ -73,6 +96,19 @@ class HarvestRun(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     message: str | None = Field(default=None, sa_column=Column(Text))
+    # Who runs it ("host:pid"), so a reaper can tell a run whose process died.
+    holder: str | None = Field(default=None, max_length=200)
+
+
+# A lease: the one process (holder) allowed to act as ``name`` until ``expires_at``, e.g. the
+# scheduler when several run. A row, not an advisory lock, so SQLite and PostgreSQL alike.
+class Lease(SQLModel, table=True):
+    __tablename__ = "lease"
+
+    name: str = Field(primary_key=True, max_length=100)
+    holder: str = Field(max_length=200)
+    acquired_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 # A run as the API returns it.

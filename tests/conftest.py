@@ -32,6 +32,7 @@ TABLES = (
     "suggestion",
     "data_request",
     "submission_log",
+    "lease",
     "gap_snapshot",
     "link_check",
     "harvest_item",

@@ -26,6 +26,7 @@ from registry.config import Settings
 from registry.gaps.snapshots import snapshot_after_run
 from registry.harvest.bookkeeping import Bookkeeper
 from registry.harvest.fingerprint import payload_hash
+from registry.harvest.leases import process_holder
 from registry.harvest.process import Enricher, Processed, process_item
 from registry.harvest.sources import get_source, http_policy
 from schemas import HarvestRun, HarvestValidator, ItemState, RunStatus, describe_errors
@@ -56,7 +57,7 @@ def run_source(
     ).scalar()
     if settings.harvest_from == "snapshots":
         since = None  # a snapshot is a whole listing; a date filter would ask for another URL
-    run = HarvestRun(source_name=name)
+    run = HarvestRun(source_name=name, holder=process_holder())
     session.add(run)
     session.commit()
     counts: Counter[str] = Counter()

@@ -62,6 +62,9 @@ def seed_sources(*, session: Session, settings: Settings) -> list[str]:
             "title": source.title,
             "options": source.options,
         }
+        # A schedule in the file wins; without one, a schedule set by the CLI stays.
+        if source.schedule is not None:
+            values["schedule"] = source.schedule
         if row is None:
             session.add(HarvestSource(name=source.name, enabled=source.enabled, **values))
             changed.append(source.name)
