@@ -5,7 +5,7 @@ process running it ("host:pid"), so a run whose process died can be marked inter
 one row per named lock, held by one process until it expires.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-03
 """
 
