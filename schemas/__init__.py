@@ -4,6 +4,7 @@
 what storage keeps; ``*Public`` is what the API returns.
 """
 
+from schemas.account import ApiToken, ApiTokenPublic, Role, User, UserPublic
 from schemas.assessment import GapSnapshot, LinkCheck
 from schemas.common import (
     AccessRights,
@@ -17,6 +18,15 @@ from schemas.common import (
 )
 from schemas.contact import ContactPointCreate, ContactPointPublic, ContactPointUpdate
 from schemas.coverage import Coverage, CoverageCreate, CoveragePublic, CoverageUpdate
+from schemas.curation import (
+    CuratedField,
+    DatasetCuration,
+    DatasetVersion,
+    HistoryPage,
+    SuppressedStatement,
+    VersionDetail,
+    VersionSummary,
+)
 from schemas.dataset import Dataset, DatasetCreate, DatasetPublic, DatasetSummary, DatasetUpdate
 from schemas.distribution import (
     Distribution,
@@ -47,6 +57,8 @@ from schemas.profile import ColumnProfile, TableProfile
 
 __all__ = [
     "AccessRights",
+    "ApiToken",
+    "ApiTokenPublic",
     "ColumnProfile",
     "ContactPointCreate",
     "ContactPointPublic",
@@ -56,11 +68,14 @@ __all__ = [
     "CoveragePublic",
     "CoverageScheme",
     "CoverageUpdate",
+    "CuratedField",
     "Dataset",
     "DatasetCreate",
+    "DatasetCuration",
     "DatasetPublic",
     "DatasetSummary",
     "DatasetUpdate",
+    "DatasetVersion",
     "Distribution",
     "DistributionCreate",
     "DistributionPublic",
@@ -77,6 +92,7 @@ __all__ = [
     "HarvestSourcePublic",
     "HarvestSourceUpdate",
     "HarvestValidator",
+    "HistoryPage",
     "ItemState",
     "LinkCheck",
     "Organisation",
@@ -86,7 +102,13 @@ __all__ = [
     "OrganisationUpdate",
     "Provenance",
     "RecordStatus",
+    "Role",
     "RunStatus",
+    "SuppressedStatement",
     "TableProfile",
+    "User",
+    "UserPublic",
+    "VersionDetail",
+    "VersionSummary",
     "describe_errors",
 ]

@@ -29,6 +29,10 @@ from registry.search import Search
 TEST_DATABASE_ENV = "REGISTRY_TEST_DATABASE_URL"
 BASE_URI = "http://registry.test"
 TABLES = (
+    "api_token",
+    "app_user",
+    "dataset_version",
+    "dataset_curation",
     "gap_snapshot",
     "link_check",
     "harvest_item",
