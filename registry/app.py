@@ -11,6 +11,7 @@ from sqlalchemy import text
 from registry import web
 from registry.api import (
     catalog,
+    curation,
     datasets,
     errors,
     gaps,
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gap_cache = CatalogueCache()
     errors.install(app)
     app.include_router(datasets.router)
+    app.include_router(curation.router)
     app.include_router(organisations.router)
     app.include_router(vocabularies.router)
     app.include_router(harvest.router)

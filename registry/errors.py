@@ -3,9 +3,14 @@
     RegistryError (500)
      ├── BadRequest (400)       a query the registry cannot answer as asked
      │    └── UnknownFilter     a filter name or value the registry does not know
+     ├── Unauthorized (401)     no valid token on a write (with WWW-Authenticate: Bearer)
+     ├── Forbidden (403)        a valid token whose user's role may not do this
      ├── NotFound (404)         no such dataset, organisation, vocabulary or page
      ├── NotAcceptable (406)    no representation in the asked-for format
-     └── Unprocessable (422)    a record or parameter that fails validation
+     ├── Conflict (409)         a record with that id or name already exists
+     ├── PreconditionFailed (412)   If-Match names a version that is no longer current
+     ├── Unprocessable (422)    a record or parameter that fails validation
+     └── PreconditionRequired (428) a write without If-Match
 
 The API turns each into ``{"error": {"status": ..., "message": ..., "detail": ...}}``; the CLI
 prints the message and exits non-zero.
@@ -18,6 +23,8 @@ from typing import Any
 
 class RegistryError(Exception):
     status_code = 500
+
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, detail: Any = None) -> None:
         super().__init__(message)
@@ -49,3 +56,24 @@ class NotAcceptable(RegistryError):
 
 class Unprocessable(RegistryError):
     status_code = 422
+
+
+class Unauthorized(RegistryError):
+    status_code = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="registry"'}
+
+
+class Forbidden(RegistryError):
+    status_code = 403
+
+
+class Conflict(RegistryError):
+    status_code = 409
+
+
+class PreconditionFailed(RegistryError):
+    status_code = 412
+
+
+class PreconditionRequired(RegistryError):
+    status_code = 428

@@ -19,7 +19,7 @@ def _body(status: int, message: str, detail: object = None) -> dict[str, object]
 
 async def registry_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RegistryError)
-    return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+    return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=exc.headers)
 
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:

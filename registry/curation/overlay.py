@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from schemas import DatasetCreate, DatasetCuration, DatasetUpdate, Provenance
+from schemas import DatasetCreate, DatasetCuration, Provenance
 
-# The fields a person may set: DatasetUpdate's, and the distributions as a whole.
-EDITABLE = (*DatasetUpdate.model_fields, "distributions")
+# The fields a person may set (the API's PATCH takes DatasetUpdate's; a restore any of these).
+# Distributions are one field: a person's list replaces the source's.
+EDITABLE = tuple(name for name in DatasetCreate.model_fields if name not in ("id", "coverage"))
 STATUS = "status"  # a curated withdrawal, kept in ``fields`` too
 
 
