@@ -16,6 +16,7 @@ from registry.api import (
     errors,
     gaps,
     harvest,
+    harvest_sources,
     organisations,
     quality,
     vocabularies,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(organisations.router)
     app.include_router(vocabularies.router)
     app.include_router(harvest.router)
+    app.include_router(harvest_sources.router)
     app.include_router(catalog.router)
     app.include_router(gaps.router)
     app.include_router(quality.router)
