@@ -10,6 +10,7 @@ import typer
 from sqlalchemy import text
 
 import vocab
+from registry.cli_accounts import tokens_app, users_app
 from registry.cli_gaps import app as gaps_app
 from registry.cli_harvest import app as harvest_app
 from registry.cli_quality import check_links_command
@@ -28,6 +29,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(harvest_app, name="harvest")
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(gaps_app, name="gaps")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.command("check-links")(check_links_command)
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
