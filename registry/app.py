@@ -11,10 +11,12 @@ from sqlalchemy import text
 from registry import web
 from registry.api import (
     catalog,
+    curation,
     datasets,
     errors,
     gaps,
     harvest,
+    harvest_sources,
     organisations,
     quality,
     suggestions,
@@ -52,9 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gap_cache = CatalogueCache()
     errors.install(app)
     app.include_router(datasets.router)
+    app.include_router(curation.router)
     app.include_router(organisations.router)
     app.include_router(vocabularies.router)
     app.include_router(harvest.router)
+    app.include_router(harvest_sources.router)
     app.include_router(catalog.router)
     app.include_router(gaps.router)
     app.include_router(quality.router)

@@ -10,6 +10,7 @@ import typer
 from sqlalchemy import text
 
 import vocab
+from registry.cli_accounts import tokens_app, users_app
 from registry.cli_gaps import app as gaps_app
 from registry.cli_harvest import app as harvest_app
 from registry.cli_ops import backup_command, restore_command, scheduler_command
@@ -31,6 +32,8 @@ app.add_typer(harvest_app, name="harvest")
 app.add_typer(vocab_app, name="vocab")
 app.add_typer(gaps_app, name="gaps")
 app.add_typer(suggestions_app, name="suggestions")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.command("check-links")(check_links_command)
 app.command("scheduler")(scheduler_command)
 app.command("backup")(backup_command)

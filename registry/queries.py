@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlmodel import Session
 
 import vocab
+from registry.curation.read import curation_details
 from registry.errors import NotFound, UnknownFilter
 from registry.records import public_datasets
 from registry.search import FACETS, Search, SearchQuery, SearchResult
@@ -59,7 +60,11 @@ def get_dataset(*, session: Session, dataset_id: str, base_uri: str) -> DatasetP
     found = public_datasets(session=session, base_uri=base_uri, ids=[dataset_id])
     if not found:
         raise NotFound(f"no dataset with id {dataset_id!r}")
-    return found[0]
+    dataset = found[0]
+    dataset.curated, dataset.suppressed_coverage = curation_details(
+        session=session, dataset_id=dataset_id
+    )
+    return dataset
 
 
 def summaries(*, session: Session, pks: Sequence[int]) -> list[DatasetSummary]:

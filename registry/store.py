@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,9 +18,11 @@ from pydantic import BaseModel
 from sqlalchemy import delete, insert, select, text, update
 from sqlmodel import Session
 
+from registry import history
+from registry.curation.overlay import apply, curated_status, read_curations
 from registry.errors import NotFound
-from registry.search import TextDocument, facet_values, text_index
 from registry.search.tables import DatasetFacet
+from registry.store_rows import curated_coverage, distribution_ids, index_records, insert_children
 from schemas import (
     Coverage,
     Dataset,
@@ -124,9 +126,22 @@ def _organisation_row(record: OrganisationCreate, digest: str) -> dict[str, Any]
 
 
 def upsert_datasets(
-    *, session: Session, records: Sequence[DatasetCreate], source_name: str | None = None
+    *,
+    session: Session,
+    records: Sequence[DatasetCreate],
+    source_name: str | None = None,
+    curated_by: str | None = None,
+    reason: str | None = None,
+    run_id: int | None = None,
+    statuses: dict[str, str] | None = None,
 ) -> list[Outcome]:
-    """Add or update datasets by id. References must already be valid (see :func:`problems`)."""
+    """Add or update datasets by id. References must already be valid (see :func:`problems`).
+
+    What people set wins (:mod:`registry.curation.overlay`); every record added or changed
+    gets a version, by ``curated_by`` (a person, whose values are already in ``records``) or
+    else by the harvest or load. ``statuses`` sets a record's status (curation); otherwise a
+    record stored is active unless a person withdrew it.
+    """
     inline = [r.publisher for r in records if isinstance(r.publisher, OrganisationCreate)]
     if inline:
         upsert_organisations(session=session, records=inline, create_only=True)
@@ -134,23 +149,34 @@ def upsert_datasets(
     existing = {
         row.id: row
         for row in session.execute(
-            select(DATASET.c.pk, DATASET.c.id, DATASET.c.content_hash, DATASET.c.status).where(
-                DATASET.c.id.in_([r.id for r in unique])
-            )
+            select(
+                DATASET.c.pk,
+                DATASET.c.id,
+                DATASET.c.content_hash,
+                DATASET.c.status,
+                DATASET.c.withdrawn_reason,
+            ).where(DATASET.c.id.in_([r.id for r in unique]))
         )
     }
+    curations = read_curations(session=session, dataset_ids=list(existing))
+    if curations:
+        unique = [apply(session, r, curations.get(r.id), curated_by) for r in unique]
     stamp = now()
     outcomes: list[Outcome] = []
     added: list[DatasetCreate] = []
     changed: list[DatasetCreate] = []
     digests: dict[str, str] = {}
+    target: dict[str, str] = {}
     for record in unique:
         digests[record.id] = digest = content_hash(normalised(record))
+        target[record.id] = (statuses or {}).get(record.id) or (
+            curated_status(curations.get(record.id)) or RecordStatus.active.value
+        )
         old = existing.get(record.id)
         if old is None:
             added.append(record)
             outcomes.append(Outcome(record.id, ItemState.added, digest))
-        elif old.content_hash != digest or old.status != RecordStatus.active.value:
+        elif old.content_hash != digest or old.status != target[record.id]:
             changed.append(record)
             outcomes.append(Outcome(record.id, ItemState.updated, digest))
         else:
@@ -158,6 +184,7 @@ def upsert_datasets(
     if not added and not changed:
         return outcomes
 
+    before = history.latest(session=session, dataset_ids=[r.id for r in changed])
     pks: dict[str, int] = {}
     if added:
         rows = [
@@ -172,10 +199,17 @@ def upsert_datasets(
             insert(DATASET).returning(DATASET.c.pk, DATASET.c.id), rows
         ):
             pks[dataset_id] = pk
+    reasons: dict[str, str | None] = {}
     for record in changed:
-        pks[record.id] = existing[record.id].pk
+        old = existing[record.id]
+        pks[record.id] = old.pk
         row = {**_dataset_row(record, digests[record.id], source_name), "updated_at": stamp}
-        row.update(status=RecordStatus.active.value, withdrawn_at=None, withdrawn_reason=None)
+        row["status"] = status = target[record.id]
+        if status == RecordStatus.active.value:
+            row.update(withdrawn_at=None, withdrawn_reason=None)
+        elif old.status == RecordStatus.active.value:
+            row.update(withdrawn_at=stamp, withdrawn_reason=reason or "withdrawn by a person")
+        reasons[record.id] = row.get("withdrawn_reason", old.withdrawn_reason)
         session.execute(update(DATASET).where(DATASET.c.id == record.id).values(**row))
 
     changed_ids = [r.id for r in changed]
@@ -189,9 +223,18 @@ def upsert_datasets(
         )
         session.execute(delete(FACET).where(FACET.c.dataset_pk.in_([pks[i] for i in changed_ids])))
     touched = added + changed
-    curated = _curated_coverage(session=session, dataset_ids=changed_ids)
-    _insert_children(session=session, records=touched, curated=curated)
-    _index(session=session, records=touched, pks=pks, curated=curated)
+    curated = curated_coverage(session=session, dataset_ids=changed_ids)
+    insert_children(session=session, records=touched, curated=curated)
+    index_records(session=session, records=touched, pks=pks, curated=curated, statuses=target)
+    history.record(
+        session=session,
+        records=[(normalised(r), target[r.id], reasons.get(r.id)) for r in touched],
+        before={i: before.get(i, (0, {})) for i in changed_ids},
+        kept=curated,
+        actor=curated_by or (f"harvest:{source_name}" if source_name else "load"),
+        reason=reason,
+        run_id=run_id,
+    )
     bump_generation(session=session)
     return outcomes
 
@@ -240,134 +283,14 @@ def normalised(record: DatasetCreate) -> DatasetCreate:
     )
 
 
-def distribution_ids(record: DatasetCreate) -> list[str]:
-    """Each distribution's id: its own, else one made from the dataset id and its URL."""
-    ids: list[str] = []
-    for dist in record.distributions:
-        base = dist.id or (
-            f"{record.id}.{hashlib.sha1(str(dist.access_url).encode()).hexdigest()[:10]}"
-        )
-        candidate, n = base, 2
-        while candidate in ids:
-            candidate, n = f"{base}-{n}", n + 1
-        ids.append(candidate)
-    return ids
-
-
-def _curated_coverage(
-    *, session: Session, dataset_ids: list[str]
-) -> dict[str, list[tuple[str, str]]]:
-    if not dataset_ids:
-        return {}
-    found: dict[str, list[tuple[str, str]]] = {}
-    for dataset_id, scheme, concept in session.execute(
-        select(COVERAGE.c.dataset_id, COVERAGE.c.scheme, COVERAGE.c.concept).where(
-            COVERAGE.c.dataset_id.in_(dataset_ids),
-            COVERAGE.c.provenance == Provenance.curated.value,
-        )
-    ):
-        found.setdefault(dataset_id, []).append((scheme, concept))
-    return found
-
-
-def _insert_children(
-    *, session: Session, records: Iterable[DatasetCreate], curated: dict[str, list[tuple[str, str]]]
-) -> None:
-    distributions, coverage = [], []
-    for record in records:
-        for position, (dist_id, dist) in enumerate(
-            zip(distribution_ids(record), record.distributions, strict=True)
-        ):
-            distributions.append(
-                {
-                    "id": dist_id,
-                    "dataset_id": record.id,
-                    "position": position,
-                    "title": dist.title,
-                    "description": dist.description,
-                    "access_url": str(dist.access_url),
-                    "download_url": str(dist.download_url) if dist.download_url else None,
-                    "media_type": dist.media_type,
-                    "format": dist.format,
-                    "byte_size": dist.byte_size,
-                    "issued": dist.issued,
-                    "modified": dist.modified,
-                    "licence": dist.licence,
-                    "profile": dist.profile.model_dump(mode="json") if dist.profile else None,
-                }
-            )
-        kept = set(curated.get(record.id, ()))
-        seen: set[tuple[str, str, str]] = set()
-        for statement in record.coverage:
-            key = (statement.scheme.value, statement.concept, statement.provenance.value)
-            if key in seen or (key[2] == Provenance.curated.value and key[:2] in kept):
-                continue
-            seen.add(key)
-            coverage.append(
-                {
-                    "dataset_id": record.id,
-                    "scheme": key[0],
-                    "concept": key[1],
-                    "provenance": key[2],
-                    "note": statement.note,
-                }
-            )
-    if distributions:
-        session.execute(insert(DISTRIBUTION), distributions)
-    if coverage:
-        session.execute(insert(COVERAGE), coverage)
-
-
-def _index(
+def withdraw_dataset(
     *,
     session: Session,
-    records: Sequence[DatasetCreate],
-    pks: dict[str, int],
-    curated: dict[str, list[tuple[str, str]]],
-) -> None:
-    publisher_ids = {r.publisher_id for r in records if r.publisher_id}
-    names = dict(
-        session.execute(
-            select(ORGANISATION.c.id, ORGANISATION.c.name).where(
-                ORGANISATION.c.id.in_(publisher_ids)
-            )
-        ).all()
-    )
-    facet_rows, documents = [], []
-    for record in records:
-        pk = pks[record.id]
-        coverage = [(c.scheme.value, c.concept) for c in record.coverage]
-        coverage += curated.get(record.id, [])
-        values = facet_values(
-            publisher_id=record.publisher_id,
-            coverage=coverage,
-            themes=record.themes,
-            formats=[d.format for d in record.distributions],
-            licence=record.licence,
-            temporal_start=record.temporal_start,
-            temporal_end=record.temporal_end,
-            issued=record.issued,
-            modified=record.modified,
-            status=RecordStatus.active.value,
-        )
-        facet_rows.extend({"facet": f, "value": v, "dataset_pk": pk} for f, v in values)
-        publisher = names.get(record.publisher_id or "", "")
-        documents.append(
-            TextDocument(
-                pk=pk,
-                title=record.title,
-                keywords=" ".join(record.keywords),
-                description=record.description,
-                publisher=publisher,
-            )
-        )
-    if facet_rows:
-        session.execute(insert(FACET), facet_rows)
-    text_index(session.get_bind().dialect.name).put(session.connection(), documents)
-
-
-def withdraw_dataset(
-    *, session: Session, dataset_id: str, reason: str, at: datetime | None = None
+    dataset_id: str,
+    reason: str,
+    at: datetime | None = None,
+    actor: str = "registry",
+    run_id: int | None = None,
 ) -> bool:
     """Mark a dataset withdrawn (kept, never deleted) now, or ``at`` (a loaded record's own
     date); False if it was already withdrawn."""
@@ -378,6 +301,7 @@ def withdraw_dataset(
         raise NotFound(f"no dataset with id {dataset_id!r}")
     if row.status == RecordStatus.withdrawn.value:
         return False
+    ((version, old),) = history.latest(session=session, dataset_ids=[dataset_id]).values()
     stamp = now()
     session.execute(
         update(DATASET)
@@ -394,5 +318,17 @@ def withdraw_dataset(
         .where(FACET.c.dataset_pk == row.pk, FACET.c.facet == "status")
         .values(value=RecordStatus.withdrawn.value)
     )
+    new = {**old, "status": RecordStatus.withdrawn.value, "withdrawn_reason": reason}
+    version_row = history.version_row(
+        dataset_id=dataset_id,
+        version=version + 1,
+        actor=actor,
+        action="withdraw",
+        old=old,
+        new=new,
+        reason=reason,
+        run_id=run_id,
+    )
+    history.write(session=session, rows=[version_row] if version_row else [])
     bump_generation(session=session)
     return True

@@ -102,7 +102,13 @@ def accept_suggestion(
     record = suggested_dataset(suggestion, by=by, dataset_id=dataset_id)
     if session.execute(select(Dataset.id).where(Dataset.id == record.id)).first():  # type: ignore[arg-type]
         raise Conflict(f"dataset {record.id!r} already exists; choose another id")
-    upsert_datasets(session=session, records=[record], source_name=SOURCE)
+    upsert_datasets(
+        session=session,
+        records=[record],
+        source_name=SOURCE,
+        curated_by=by,  # the record's first version names the editor who accepted it
+        reason=f"suggestion S-{suggestion_id} accepted",
+    )
     _decide(suggestion, SuggestionStatus.accepted, by=by)
     suggestion.dataset_id = record.id
     session.add(suggestion)

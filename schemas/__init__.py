@@ -4,6 +4,7 @@
 what storage keeps; ``*Public`` is what the API returns.
 """
 
+from schemas.account import ApiToken, ApiTokenPublic, Role, User, UserPublic
 from schemas.assessment import GapSnapshot, LinkCheck
 from schemas.common import (
     AccessRights,
@@ -17,6 +18,15 @@ from schemas.common import (
 )
 from schemas.contact import ContactPointCreate, ContactPointPublic, ContactPointUpdate
 from schemas.coverage import Coverage, CoverageCreate, CoveragePublic, CoverageUpdate
+from schemas.curation import (
+    CuratedField,
+    DatasetCuration,
+    DatasetVersion,
+    HistoryPage,
+    SuppressedStatement,
+    VersionDetail,
+    VersionSummary,
+)
 from schemas.dataset import Dataset, DatasetCreate, DatasetPublic, DatasetSummary, DatasetUpdate
 from schemas.distribution import (
     Distribution,
@@ -59,6 +69,8 @@ from schemas.suggestion import (
 
 __all__ = [
     "AccessRights",
+    "ApiToken",
+    "ApiTokenPublic",
     "ColumnProfile",
     "ContactPointCreate",
     "ContactPointPublic",
@@ -68,14 +80,17 @@ __all__ = [
     "CoveragePublic",
     "CoverageScheme",
     "CoverageUpdate",
+    "CuratedField",
     "DataRequest",
     "DataRequestCreate",
     "DataRequestReceipt",
     "Dataset",
     "DatasetCreate",
+    "DatasetCuration",
     "DatasetPublic",
     "DatasetSummary",
     "DatasetUpdate",
+    "DatasetVersion",
     "Distribution",
     "DistributionCreate",
     "DistributionPublic",
@@ -92,6 +107,7 @@ __all__ = [
     "HarvestSourcePublic",
     "HarvestSourceUpdate",
     "HarvestValidator",
+    "HistoryPage",
     "ItemState",
     "Lease",
     "LinkCheck",
@@ -102,6 +118,7 @@ __all__ = [
     "OrganisationUpdate",
     "Provenance",
     "RecordStatus",
+    "Role",
     "RunStatus",
     "SubmissionLog",
     "Suggestion",
@@ -109,6 +126,11 @@ __all__ = [
     "SuggestionPublic",
     "SuggestionReceipt",
     "SuggestionStatus",
+    "SuppressedStatement",
     "TableProfile",
+    "User",
+    "UserPublic",
+    "VersionDetail",
+    "VersionSummary",
     "describe_errors",
 ]

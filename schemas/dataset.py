@@ -23,6 +23,7 @@ from schemas.common import (
 )
 from schemas.contact import ContactPointCreate, ContactPointPublic
 from schemas.coverage import CoverageCreate, CoveragePublic
+from schemas.curation import CuratedField, SuppressedStatement
 from schemas.distribution import DistributionCreate, DistributionPublic
 from schemas.organisation import OrganisationCreate, OrganisationRef
 
@@ -150,6 +151,10 @@ class DatasetPublic(DatasetBase):
     source_name: str | None = None
     created_at: UtcDatetime
     updated_at: UtcDatetime
+    # Filled for one dataset (not in lists): the fields a person set, with the source's value,
+    # and the coverage a person removed.
+    curated: list[CuratedField] = Field(default_factory=list)
+    suppressed_coverage: list[SuppressedStatement] = Field(default_factory=list)
 
 
 # One search hit: enough to list and choose.

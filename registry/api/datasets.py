@@ -6,15 +6,16 @@ import csv
 import io
 from collections.abc import Iterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from registry import queries
-from registry.api.deps import SearchDep, SessionDep, SettingsDep
+from registry.api.deps import SearchDep, SessionDep, SettingsDep, etag
 from registry.api.search_params import SearchQueryDep, query_params, toggled, url
 from registry.config import Settings
 from registry.formats import media_type
+from registry.history import current_version
 from registry.search import FACETS, SearchQuery
 from schemas import DatasetPublic, DatasetSummary
 
@@ -179,6 +180,12 @@ def safe_cell(value: str) -> str:
 
 
 @router.get("/datasets/{dataset_id}", response_model=DatasetPublic, summary="One dataset")
-def get_dataset(dataset_id: str, session: SessionDep, settings: SettingsDep) -> DatasetPublic:
-    """The whole record: publisher, contact point, distributions and coverage with provenance."""
-    return queries.get_dataset(session=session, dataset_id=dataset_id, base_uri=settings.base_uri)
+def get_dataset(
+    dataset_id: str, session: SessionDep, settings: SettingsDep, response: Response
+) -> DatasetPublic:
+    """The whole record: publisher, contact point, distributions and coverage with provenance;
+    the fields people set with the source's values beside them. The ETag names the record's
+    version: send it as If-Match with an edit."""
+    found = queries.get_dataset(session=session, dataset_id=dataset_id, base_uri=settings.base_uri)
+    response.headers["ETag"] = etag(current_version(session=session, dataset_id=dataset_id))
+    return found

@@ -157,7 +157,10 @@ class Bookkeeper:
                         processed.notes.append(f"same record as dataset {duplicate!r}: linked")
                         continue
                     (outcome,) = upsert_datasets(
-                        session=self.session, records=[dataset], source_name=self.source
+                        session=self.session,
+                        records=[dataset],
+                        source_name=self.source,
+                        run_id=self.run_id,
                     )
                     record_hash = outcome.content_hash or content_hash(normalised(dataset))
                     self._keep(key, dataset.id, record_hash, item.payload, digest)
@@ -252,7 +255,13 @@ class Bookkeeper:
                 select(Dataset.source_name).where(Dataset.id == record.dataset_id)
             ).scalar()
             if owner == self.source:
-                withdraw_dataset(session=self.session, dataset_id=record.dataset_id, reason=reason)
+                withdraw_dataset(
+                    session=self.session,
+                    dataset_id=record.dataset_id,
+                    reason=reason,
+                    actor=f"harvest:{self.source}",
+                    run_id=self.run_id,
+                )
 
     def _item(
         self,

@@ -142,10 +142,16 @@ def preview_source(
 ) -> list[Processed]:
     """A dry run of the first ``limit`` items: what a run would store, writing nothing."""
     source = get_source(session=session, name=name)
+    config = SourceConfig(name, source.kind, source.url, dict(source.options))
+    return preview_config(settings=settings, config=config, client=client, limit=limit)
+
+
+def preview_config(
+    *, settings: Settings, config: SourceConfig, client: httpx.Client, limit: int = 10
+) -> list[Processed]:
+    """A dry run of a source that need not be saved yet (preview before saving)."""
     http = HarvestClient(client, policy=http_policy(settings))
-    harvester = harvesters.load(source.kind)(
-        SourceConfig(name, source.kind, source.url, dict(source.options)), http
-    )
+    harvester = harvesters.load(config.kind)(config, http)
     enricher = Enricher(http, settings.harvest_profile_max_bytes)
     found: list[Processed] = []
     for item in harvester.gather():
