@@ -310,7 +310,9 @@ def stored_record(session: Session, dataset_id: str) -> DatasetCreate:
     if not found:
         raise NotFound(f"no dataset with id {dataset_id!r}")
     try:
-        return DatasetCreate.model_validate(found[0])
+        # The export form marks a withdrawn record; its status is not a field of the record.
+        fields = {k: v for k, v in found[0].items() if k != "withdrawn"}
+        return DatasetCreate.model_validate(fields)
     except ValidationError as exc:
         raise Unprocessable(
             f"dataset {dataset_id!r} as stored no longer validates: "
