@@ -16,6 +16,7 @@ with its own counts.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 
@@ -31,11 +32,13 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlalchemy import Engine, func
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
 
 from schemas import HarvestRun
 
+LOG = logging.getLogger(__name__)
 UNMATCHED = "<unmatched>"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -66,6 +69,26 @@ class HarvestCollector(Collector):
             "When the latest run of each source started",
             labels=["source"],
         )
+        up = GaugeMetricFamily(
+            "registry_harvest_metrics_up", "1 when the harvest metrics could be read"
+        )
+        try:
+            grouped, latest = self._read()
+        except SQLAlchemyError as exc:  # a scrape must answer even while the database cannot
+            LOG.warning("harvest metrics unavailable: %s", exc.__class__.__name__)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        for source, status, count in grouped:
+            runs.add_metric([source, status], count)
+        for run in latest:
+            last.add_metric([run.source_name], run.started_at.timestamp())
+            for state, count in sorted((run.counts or {}).items()):
+                items.add_metric([run.source_name, state], count)
+        yield from (up, runs, items, last)
+
+    def _read(self) -> tuple[list, list[HarvestRun]]:
         with Session(self.engine) as session:
             grouped = session.exec(
                 select(HarvestRun.source_name, HarvestRun.status, func.count()).group_by(
@@ -74,13 +97,7 @@ class HarvestCollector(Collector):
             ).all()
             latest_ids = select(func.max(HarvestRun.id)).group_by(HarvestRun.source_name)
             latest = session.exec(select(HarvestRun).where(HarvestRun.id.in_(latest_ids))).all()
-        for source, status, count in grouped:
-            runs.add_metric([source, status], count)
-        for run in latest:
-            last.add_metric([run.source_name], run.started_at.timestamp())
-            for state, count in sorted((run.counts or {}).items()):
-                items.add_metric([run.source_name, state], count)
-        yield from (runs, items, last)
+        return list(grouped), list(latest)
 
 
 class Metrics:
