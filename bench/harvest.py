@@ -100,6 +100,7 @@ def harvest_settings(database_url: str) -> Settings:
         _env_file=None,  # type: ignore[call-arg]
         database_url=database_url,
         harvest_from="live",
+        allow_private_urls=True,  # the catalogue is served on 127.0.0.1
         harvest_min_interval=0.0,
         harvest_time_limit=24 * 3600.0,
     )

@@ -59,7 +59,14 @@ class SnapshotTransport(httpx.BaseTransport):
         etag = headers.get("etag")
         if etag and request.headers.get("if-none-match") == etag:
             return httpx.Response(304, headers={"etag": etag}, request=request)
-        body = (self.folder / entry["file"]).read_bytes() if entry.get("file") else b""
+        body = b""
+        if entry.get("file"):
+            path = (self.folder / entry["file"]).resolve()
+            if not path.is_relative_to(self.folder.resolve()):  # "../" in a hand-edited index
+                return httpx.Response(
+                    404, text=f"{entry['file']!r} is outside the snapshot", request=request
+                )
+            body = path.read_bytes()
         return httpx.Response(
             entry.get("status", 200), headers=headers, content=body, request=request
         )

@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
-from registry import web
+from registry import http, web
 from registry.api import (
     catalog,
     curation,
@@ -45,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Every known dataset about the people who lead UK public services.",
         version="0.1.0",
         lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -65,11 +65,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suggestions.router)
     app.include_router(ckan_router)
 
-    @app.get("/healthz", tags=["operations"], summary="Liveness and database check")
-    def healthz() -> dict[str, str]:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return {"status": "ok"}
-
     web.install(app, settings)
+    http.install(app, settings)
     return app

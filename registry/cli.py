@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import text
@@ -215,6 +215,12 @@ def _ensure_assets(settings: Settings) -> None:
         typer.echo(f"warning: {problem}", err=True)
 
 
+def _log_config(settings: Settings) -> dict[str, Any]:
+    from registry.http.logs import log_config
+
+    return log_config(settings.log_level, settings.log_format)
+
+
 @app.command()
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the site and the API."""
@@ -224,7 +230,7 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
     settings = _settings()
     _ensure_assets(settings)
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=_log_config(settings))
 
 
 @app.command()
@@ -256,7 +262,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         datasets = session.execute(text("SELECT count(*) FROM dataset")).scalar_one()
     typer.echo(f"{datasets} datasets from {len(runs)} sources; {len(failed)} sources failed")
     typer.echo(f"serving http://{host}:{port}/ (database {_safe_url(settings.database_url)})")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=_log_config(settings))
 
 
 @app.command()

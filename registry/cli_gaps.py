@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from registry.config import Settings
+from registry.csv_safe import safe_rows
 from registry.db import make_engine
 from registry.errors import RegistryError
 from registry.gaps import GapQuery, gap_cells, gap_csv, gap_rows
@@ -274,7 +275,7 @@ def _emit(
             sys.stdout, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_rows(rows))
     else:
         table = Table(*columns, title=title)
         for row in rows:

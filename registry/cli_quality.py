@@ -13,6 +13,7 @@ from sqlmodel import Session
 from registry.config import Settings
 from registry.db import make_engine
 from registry.errors import RegistryError
+from registry.harvest.sources import url_guard
 from registry.quality.links import LinkPolicy, LinkSummary, check_links, link_client
 
 
@@ -52,7 +53,7 @@ def check_links_command(
         with Session(engine) as session:
 
             async def run() -> LinkSummary:
-                async with link_client(policy) as client:
+                async with link_client(policy, url_guard(settings)) as client:
                     return await check_links(
                         session=session,
                         client=client,

@@ -145,6 +145,32 @@ class Settings(BaseSettings):
         description="Folder of the fetched front-end files (GOV.UK Frontend, axe-core); "
         "the user's cache folder (~/.cache/leadership-data-registry/assets) if unset.",
     )
+    allow_private_urls: bool = Field(
+        default=False,
+        description="Let harvest sources and the link checker reach private, loopback, "
+        "link-local and other non-public addresses (refused by default: SSRF).",
+    )
+    url_allowlist: str = Field(
+        default="",
+        description="Comma-separated hosts and networks (CIDR) that harvests and the link "
+        "checker may reach even though they are not public, e.g. `10.1.0.0/16,intranet.local`.",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, gt=0, description="Largest request body accepted (else 413)."
+    )
+    max_query_bytes: int = Field(
+        default=8192, gt=0, description="Longest query string accepted (else 414)."
+    )
+    cors_origins: str = Field(
+        default="*",
+        description="Origins that may read the API from a browser (comma-separated, `*` for "
+        "any, empty for none); GET and HEAD only, never writes.",
+    )
+    gzip: bool = Field(default=True, description="Compress responses for clients that ask.")
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text or as JSON lines (with request ids)."
+    )
     sql_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
 

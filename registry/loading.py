@@ -107,6 +107,8 @@ def parse_entry(text: str) -> tuple[Record, Withdrawal | None]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LineProblem([f"not valid JSON: {exc.msg} (column {exc.colno})"]) from None
+    except RecursionError:
+        raise LineProblem(["not valid JSON: nested too deeply"]) from None
     if not isinstance(data, dict):
         raise LineProblem([f"expected a JSON object, got {type(data).__name__}"])
     kind = data.pop("type", "dataset")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from recorder import recorder  # noqa: F401 (a fixture: a 127.0.0.1 server counting hits)
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 

@@ -54,6 +54,8 @@ async def request_data(request: Request) -> Params | str:
         data = json.loads(body)
     except ValueError as exc:
         return f"JSON Error: Error decoding JSON data. Error: {exc}"
+    except RecursionError:
+        return "JSON Error: Error decoding JSON data. Error: nested too deeply"
     if not isinstance(data, dict):
         return f"JSON Error: Request data JSON decoded to {data!r} but it needs to be a dictionary."
     return {**params, **data}
@@ -239,7 +241,7 @@ def _fields(p: Params) -> tuple[str, ...]:
     if isinstance(value, str):
         try:
             value = json.loads(value) if value.strip().startswith("[") else [value]
-        except ValueError:
+        except (ValueError, RecursionError):
             raise CkanValidationError("facet.field", "not a JSON list of field names") from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CkanValidationError("facet.field", "give a list of field names")

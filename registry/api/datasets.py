@@ -14,6 +14,7 @@ from registry import queries
 from registry.api.deps import SearchDep, SessionDep, SettingsDep, etag
 from registry.api.search_params import SearchQueryDep, query_params, toggled, url
 from registry.config import Settings
+from registry.csv_safe import safe_cell
 from registry.formats import media_type
 from registry.history import current_version
 from registry.search import FACETS, SearchQuery
@@ -172,11 +173,6 @@ def _csv_rows(
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def safe_cell(value: str) -> str:
-    """Keep spreadsheets from running harvested text as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @router.get("/datasets/{dataset_id}", response_model=DatasetPublic, summary="One dataset")

@@ -16,6 +16,9 @@ from registry.gaps.report import gap_report, render_report_html
 from registry.gaps.snapshots import list_snapshots
 from registry.gaps.trend import compare_snapshots
 
+# The report is one self-contained file: its own inline <style>, inline SVG, no scripts at all.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
 router = APIRouter(prefix="/api", tags=["gaps"])
 
 Values = Annotated[list[str] | None, Query(max_length=100)]
@@ -100,7 +103,7 @@ def gap_report_html(
         priorities=priorities,
         cache=cache,
     )
-    return HTMLResponse(render_report_html(report))
+    return HTMLResponse(render_report_html(report), headers={"Content-Security-Policy": REPORT_CSP})
 
 
 @router.get("/gaps/cells/{sector}/{grade}/{attribute}", summary="One cell and its evidence")

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 import vocab
+from registry.csv_safe import safe_rows
 from registry.errors import NotFound, UnknownFilter
 from registry.gaps.bitsets import bitset_cells, members
 from registry.gaps.cache import CatalogueCache, read_with
@@ -160,7 +161,7 @@ def gap_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_rows(rows))
     return buffer.getvalue()
 
 

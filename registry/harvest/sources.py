@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from harvesters.http import HttpPolicy
 from harvesters.snapshots import RecordingTransport, SnapshotTransport
+from harvesters.url_guard import UrlGuard, guarded_transport
 from registry.config import Settings
 from registry.errors import NotFound, Unprocessable
 from schemas import HarvestSource, HarvestSourceCreate, describe_errors
@@ -100,17 +101,25 @@ def http_policy(settings: Settings) -> HttpPolicy:
     )
 
 
+def url_guard(settings: Settings) -> UrlGuard:
+    return UrlGuard.of(settings.allow_private_urls, settings.url_allowlist)
+
+
 def make_client(settings: Settings, source_name: str, *, record: bool = False) -> httpx.Client:
-    """The client a run uses: the network, a snapshot replay, or the network recorded."""
+    """The client a run uses: the network, a snapshot replay, or the network recorded.
+
+    On the network every request, each redirect included, and every connection is checked by
+    the settings' :class:`~harvesters.url_guard.UrlGuard` (http(s), public addresses only unless
+    allowed); a replay reaches no network and needs no guard."""
     folder = snapshots_dir(settings) / source_name
-    if record:
-        transport: httpx.BaseTransport = RecordingTransport(
-            httpx.HTTPTransport(retries=0), folder, source=source_name
-        )
-    elif settings.harvest_from == "snapshots":
+    if settings.harvest_from == "snapshots" and not record:
         if not (folder / "index.json").is_file():
             raise NotFound(f"no recorded snapshot for source {source_name!r} in {folder}")
-        transport = SnapshotTransport(folder)
-    else:
-        transport = httpx.HTTPTransport(retries=0)
-    return httpx.Client(transport=transport, max_redirects=5)
+        return httpx.Client(transport=SnapshotTransport(folder), max_redirects=5)
+    guard = url_guard(settings)
+    transport: httpx.BaseTransport = guarded_transport(guard, retries=0)
+    if record:
+        transport = RecordingTransport(transport, folder, source=source_name)
+    return httpx.Client(
+        transport=transport, max_redirects=5, event_hooks={"request": [guard.request_hook]}
+    )

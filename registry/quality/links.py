@@ -11,7 +11,9 @@ and never holds every slot.
 
 A URL answers when its last response is 2xx or 3xx. Anything else (an error status, a timeout,
 a refused connection, a bad certificate, too many redirects, a URL that is not http(s)) is
-recorded with a readable error and a short kind for the summary; nothing stops the run.
+recorded with a readable error and a short kind for the summary; nothing stops the run. A URL
+(or a redirect) to a private, loopback or link-local address is ``refused`` unless the settings
+allow it (:mod:`harvesters.url_guard`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import httpx
 from sqlmodel import Session
 
 from harvesters.http import HttpPolicy
+from harvesters.url_guard import UnsafeUrl, UrlGuard, guarded_async_transport
 from registry.errors import BadRequest, NotFound
 from registry.quality.link_store import (
     LinkResult,
@@ -89,14 +92,20 @@ class _Failed(Exception):
         self.kind, self.message, self.status = kind, message, status
 
 
-def link_client(policy: LinkPolicy | None = None) -> httpx.AsyncClient:
+def link_client(
+    policy: LinkPolicy | None = None, guard: UrlGuard | None = None
+) -> httpx.AsyncClient:
     """The client the command uses: the registry's User-Agent, certificates verified, enough
-    pooled connections for the concurrency asked for."""
+    pooled connections for the concurrency asked for, and every hop and connection checked by
+    the guard (public http(s) addresses only, unless the settings allow more)."""
     policy = policy or LinkPolicy()
+    guard = guard or UrlGuard()
+    limits = httpx.Limits(max_connections=max(policy.concurrency, 1) * 2)
     return httpx.AsyncClient(
         headers={"User-Agent": policy.user_agent},
         timeout=policy.timeout,
-        limits=httpx.Limits(max_connections=max(policy.concurrency, 1) * 2),
+        transport=guarded_async_transport(guard, limits=limits),
+        event_hooks={"request": [guard.async_request_hook]},
     )
 
 
@@ -116,6 +125,8 @@ async def check_url(client: httpx.AsyncClient, url: str, *, policy: LinkPolicy) 
         error = kind = None
     except _Failed as failure:
         status, error, kind = failure.status or status, failure.message, failure.kind
+    except UnsafeUrl as refused:  # a private address, at the first hop or after a redirect
+        error, kind = refused.cause, "refused"
     except Exception as exc:  # one strange URL or server must not stop the run
         kind, error = _describe(exc, policy.timeout)
     return LinkResult(

@@ -149,6 +149,7 @@ def test_record_writes_a_snapshot_from_a_live_source(tmp_path, database_url, mon
         monkeypatch.setenv("DATABASE_URL", database_url)
         monkeypatch.setenv("REGISTRY_SOURCES_FILE", str(sources))
         monkeypatch.setenv("REGISTRY_SNAPSHOTS_DIR", str(tmp_path / "snapshots"))
+        monkeypatch.setenv("REGISTRY_ALLOW_PRIVATE_URLS", "true")  # the server is on 127.0.0.1
         recorded = runner.invoke(app, ["harvest", "run", "local", "--record"])
         assert recorded.exit_code == 0, recorded.output
         assert "local: succeeded 1 added" in recorded.stderr

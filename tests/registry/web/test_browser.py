@@ -112,12 +112,22 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
-    yield context.new_page()
+    opened = context.new_page()
+    # Every page is served with a Content-Security-Policy: nothing it loads may be refused.
+    refused: list[str] = []
+    opened.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield opened
     context.close()
+    assert refused == []
 
 
 def serious_findings(page, assets_root: Path) -> list[str]:
-    page.add_script_tag(path=str(folder(assets_root, AXE_CORE) / "axe.min.js"))
+    # Evaluated, not added as an inline <script> (which the page's CSP would rightly refuse).
+    source = (folder(assets_root, AXE_CORE) / "axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(f"() => {{ {source}\n}}")
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
@@ -126,6 +136,20 @@ def serious_findings(page, assets_root: Path) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def test_the_content_security_policy_lets_govuk_frontend_run(served, page):
+    response = page.goto(served + "/search?q=police")
+    assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
+    classes = page.evaluate("document.body.className")
+    assert "js-enabled" in classes and "govuk-frontend-supported" in classes  # the inline script
+    # GOV.UK Frontend's module script ran too: it marks each component it starts.
+    page.wait_for_function("document.querySelector('[data-module]') !== null")
+    started = page.evaluate(
+        "[...document.querySelectorAll('[data-module]')].some(e => "
+        "[...e.attributes].some(a => a.name.endsWith('-init')))"
+    )
+    assert started
 
 
 def test_search_facet_dataset_and_downloads(served, page):
