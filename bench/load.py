@@ -122,6 +122,9 @@ class Harvester:
             "REGISTRY_SOURCES_FILE": str(sources),
             "REGISTRY_HARVEST_MIN_INTERVAL": "0",
             "REGISTRY_HARVEST_WITHDRAW_AFTER_HOURS": "0",
+            # The source is this script's own server on 127.0.0.1, which the harvest's
+            # address guard refuses unless allowed.
+            "REGISTRY_URL_ALLOWLIST": "127.0.0.1",
         }
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()

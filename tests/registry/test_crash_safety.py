@@ -37,7 +37,13 @@ LINES = 2000  # datasets loaded by `registry load` (batches of 500 lines)
 
 def _environment(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
-    env.update(DATABASE_URL=database_url, REGISTRY_HARVEST_MIN_INTERVAL="0", **extra)
+    # The stalling source is on 127.0.0.1, which the address guard refuses unless allowed.
+    env.update(
+        DATABASE_URL=database_url,
+        REGISTRY_HARVEST_MIN_INTERVAL="0",
+        REGISTRY_URL_ALLOWLIST="127.0.0.1",
+        **extra,
+    )
     return env
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe import serious_findings
 from builders import dataset
 from catalogue import CATALOGUE, cov
 from harvest_rows import record_harvest
@@ -20,7 +21,7 @@ from serving import serving
 from registry.app import create_app
 from registry.gaps.snapshots import take_snapshot
 from registry.search import FACETS
-from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch, folder
+from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -48,7 +49,6 @@ TABLE = {
         ["G6/G7", "Male", "55", XSS],
     ],
 }
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -122,20 +122,6 @@ def page(browser):
     yield opened
     context.close()
     assert refused == []
-
-
-def serious_findings(page, assets_root: Path) -> list[str]:
-    # Evaluated, not added as an inline <script> (which the page's CSP would rightly refuse).
-    source = (folder(assets_root, AXE_CORE) / "axe.min.js").read_text(encoding="utf-8")
-    page.evaluate(f"() => {{ {source}\n}}")
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_content_security_policy_lets_govuk_frontend_run(served, page):

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe import serious_findings
 from serving import serving
 
 from registry.app import create_app
 from registry.suggestions import accept_suggestion, list_suggestions
-from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch, folder
+from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -25,7 +26,6 @@ pytestmark = [
         reason="Debian's chromium is not installed (apt-get install -y chromium; .ci/run does)",
     ),
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
@@ -63,18 +63,6 @@ def page(request, browser):
     context = browser.new_context(java_script_enabled=request.param)
     yield context.new_page()
     context.close()
-
-
-def serious_findings(page, assets_root: Path) -> list[str]:
-    page.add_script_tag(path=str(folder(assets_root, AXE_CORE) / "axe.min.js"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_suggest_a_dataset_end_to_end(served, page, session, assets_root):
