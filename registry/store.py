@@ -15,11 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from registry.errors import NotFound
 from registry.search import TextDocument, facet_values, text_index
+from registry.search import changes as search_changes
 from registry.search.tables import DatasetFacet
 from schemas import (
     Coverage,
@@ -55,13 +56,10 @@ def content_hash(record: BaseModel) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def bump_generation(*, session: Session) -> None:
-    """Tell every process's search that the records changed."""
-    moved = session.execute(
-        text("UPDATE registry_state SET value = value + 1 WHERE name = 'search'")
-    )
-    if not moved.rowcount:  # type: ignore[attr-defined]
-        session.execute(text("INSERT INTO registry_state (name, value) VALUES ('search', 1)"))
+def bump_generation(*, session: Session, dataset_pks: Iterable[int] = ()) -> None:
+    """Tell every process's search that the records changed, and which datasets did (none:
+    only an organisation), so each can patch its facet index for just those."""
+    search_changes.bump(session.connection(), dataset_pks)
 
 
 # -- organisations ----------------------------------------------------------------------------
@@ -192,7 +190,7 @@ def upsert_datasets(
     curated = _curated_coverage(session=session, dataset_ids=changed_ids)
     _insert_children(session=session, records=touched, curated=curated)
     _index(session=session, records=touched, pks=pks, curated=curated)
-    bump_generation(session=session)
+    bump_generation(session=session, dataset_pks=pks.values())
     return outcomes
 
 
@@ -394,5 +392,5 @@ def withdraw_dataset(
         .where(FACET.c.dataset_pk == row.pk, FACET.c.facet == "status")
         .values(value=RecordStatus.withdrawn.value)
     )
-    bump_generation(session=session)
+    bump_generation(session=session, dataset_pks=[row.pk])
     return True

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import vocab
 
@@ -133,6 +134,8 @@ class FacetIndex:
     bits: dict[str, dict[str, int]] = field(default_factory=dict)
     # Every pk, ordered by each sort key (ties broken by id) for stable paging.
     orders: dict[str, Sequence[int]] = field(default_factory=dict)
+    # Each order's sort keys, as the database returned them, so a patch can place a dataset.
+    order_keys: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     positions: dict[str, dict[int, int]] = field(default_factory=dict)
     publisher_names: dict[str, str] = field(default_factory=dict)
     # Each dataset's shown facet values, one character each: ``codes[ord(char)]`` is the
@@ -153,6 +156,7 @@ class FacetIndex:
         values: dict[str, dict[str, list[int]]],
         orders: dict[str, Sequence[int]],
         publisher_names: dict[str, str],
+        order_keys: dict[str, list[tuple[Any, ...]]] | None = None,
     ) -> FacetIndex:
         """The index of these pk lists (facet -> value -> pks) and orderings."""
         codes: list[tuple[str, str]] = []
@@ -179,6 +183,7 @@ class FacetIndex:
                 for facet, found in values.items()
             },
             orders=orders,
+            order_keys=order_keys or {},
             positions={key: {pk: i for i, pk in enumerate(order)} for key, order in orders.items()},
             publisher_names=publisher_names,
             doc_codes=["".join(chars) for chars in per_doc],
