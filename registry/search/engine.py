@@ -46,6 +46,7 @@ class SearchResult:
     pks: list[int]  # this page, in order
     counts: dict[str, list[tuple[str, int]]]  # facet -> (value, count), largest first
     sort: str  # the sort actually used
+    hits: int = 0  # every hit, as a bitset of pks
 
 
 class Search:
@@ -115,7 +116,7 @@ class Search:
             page_pks = index.first_in_order(sort, hits, wanted)
         start = (query.page - 1) * query.size
         return SearchResult(
-            total=hits.bit_count(), pks=page_pks[start:wanted], counts=counts, sort=sort
+            total=hits.bit_count(), pks=page_pks[start:wanted], counts=counts, sort=sort, hits=hits
         )
 
     def _ranked_page(
