@@ -3,8 +3,9 @@
 Counting facets in SQL costs a join per facet over every match (the peers' bottleneck: see
 research/performance.md 2c). Here each facet value holds a bitset of dataset pks as a Python
 ``int``; a filter is an ``&``, a facet count is ``(hits & bits).bit_count()``, both running in C
-over N/64 machine words. The index is rebuilt when the ``search`` counter in ``registry_state``
-moves, so several processes stay correct without talking to each other.
+over N/64 machine words. The index is brought up to date when the ``search`` counter in
+``registry_state`` moves (patched for the datasets the change log names, see ``patch.py``, else
+rebuilt), so several processes stay correct without talking to each other.
 """
 
 from __future__ import annotations
