@@ -1,6 +1,7 @@
 """Load benchmark: the served registry under concurrent readers while a harvest writes.
 
     python bench/load.py [--size 10000] [--clients 50] [--seconds 30] [--workers 4]
+                         [--think 1.0] [--no-saturation]
                          [--database-url postgresql://...] [--no-harvest] [--out FILE]
 
 A catalogue of ``--size`` generated datasets (bench/search.py's cached SQLite file, copied so
@@ -14,6 +15,17 @@ run writes. The JSON written says requests per second, p50/p95/p99 per kind and 
 errors (status codes, exceptions, "database is locked" or tracebacks in the server's log) and
 the harvest runs made meanwhile. Targets: no error, p99 under 250 ms at 50 clients. It asserts
 nothing about time.
+
+The load model. Each client is a person (or a harvester) who sends a request, reads the
+answer, then thinks: it waits an exponentially distributed time with mean ``--think`` seconds
+(default 1 s) before its next request. So 50 clients offer at most about 50 requests per second
+whatever the server does, and the latencies measure the server, not a queue the benchmark
+built. With ``--think 0`` the clients send back to back (a closed loop with no pause): that is
+the saturation mode, whose requests per second is the most the server can do, and whose
+latencies are mostly queueing (p50 is about clients / throughput). By default each client count
+is measured with the think time and then again in saturation (``--no-saturation`` skips it);
+the JSON's ``summary`` gives p99 with think time beside the saturation throughput, and each
+result names its ``load_model``.
 """
 
 from __future__ import annotations
@@ -252,8 +264,15 @@ class Tally:
 
 
 async def drive(
-    base: str, mix: list[tuple[str, list[str]]], clients: int, seconds: float, seed: int
+    base: str,
+    mix: list[tuple[str, list[str]]],
+    clients: int,
+    seconds: float,
+    seed: int,
+    think: float = 0.0,
 ) -> Tally:
+    """``clients`` concurrent clients for ``seconds``, each pausing an exponentially distributed
+    time of mean ``think`` seconds before every request (none when ``think`` is 0)."""
     tally = Tally()
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -262,6 +281,10 @@ async def drive(
         async def one_client(number: int) -> None:
             rng = random.Random(seed * 1000 + number)
             while time.monotonic() < deadline:
+                if think > 0:
+                    await asyncio.sleep(rng.expovariate(1 / think))
+                    if time.monotonic() >= deadline:
+                        break
                 kind, urls = rng.choice(mix)
                 url = rng.choice(urls)
                 started = time.perf_counter()
@@ -314,6 +337,7 @@ def measure(
     warmup: float,
     workers: int,
     harvest: bool,
+    think: float = 1.0,
     database_url: str | None = None,
     cache_dir: Path | None = None,
 ) -> dict[str, Any]:
@@ -327,7 +351,7 @@ def measure(
                 if writer:
                     writer.start()
                 started = time.perf_counter()
-                tally = asyncio.run(drive(base, mix, clients, seconds, seed))
+                tally = asyncio.run(drive(base, mix, clients, seconds, seed, think))
                 elapsed = time.perf_counter() - started
                 if writer:
                     writer.stop()
@@ -341,6 +365,7 @@ def measure(
         "size": size,
         "clients": clients,
         "workers": workers,
+        "load_model": load_model(think),
         "seconds": round(elapsed, 1),
         "requests": len(every),
         "requests_per_second": round(len(every) / elapsed, 1) if elapsed else 0.0,
@@ -361,6 +386,44 @@ def measure(
             "p99_under_250ms": bool(overall) and overall["p99_ms"] < TARGET_P99_MS,
         },
     }
+
+
+def load_model(think: float) -> dict[str, Any]:
+    if think > 0:
+        return {
+            "mode": "think",
+            "think_mean_seconds": think,
+            "description": "each client waits an exponential time of this mean before every "
+            "request: latencies are the server's, offered load at most clients / think",
+        }
+    return {
+        "mode": "saturation",
+        "think_mean_seconds": 0.0,
+        "description": "clients send back to back: requests per second is the maximum "
+        "throughput; latencies are mostly queueing (p50 ~ clients / throughput)",
+    }
+
+
+def summary(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per client count: p99 under the think-time model beside the saturation throughput."""
+    out = []
+    for clients in dict.fromkeys(r["clients"] for r in results):
+        row: dict[str, Any] = {"clients": clients}
+        for result in results:
+            if result["clients"] != clients:
+                continue
+            if result["load_model"]["mode"] == "think":
+                row["think_mean_seconds"] = result["load_model"]["think_mean_seconds"]
+                row["requests_per_second"] = result["requests_per_second"]
+                row["p50_ms"] = result["overall"].get("p50_ms")
+                row["p99_ms"] = result["overall"].get("p99_ms")
+                row["p99_under_250ms"] = result["targets"]["p99_under_250ms"]
+            else:
+                row["saturation_requests_per_second"] = result["requests_per_second"]
+                row["saturation_p99_ms"] = result["overall"].get("p99_ms")
+            row["errors"] = row.get("errors", 0) + result["errors"]
+        out.append(row)
+    return out
 
 
 def environment() -> dict[str, Any]:
@@ -385,34 +448,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="Mean think time (exponential) before each request; 0 is saturation only.",
+    )
+    parser.add_argument(
+        "--no-saturation",
+        action="store_true",
+        help="Skip the saturation run (think 0) after each think-time run.",
+    )
     parser.add_argument("--database-url", help="PostgreSQL server (a private schema is used)")
     parser.add_argument("--no-harvest", action="store_true", help="Readers only.")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     results = []
+    thinks = [args.think] + ([0.0] if args.think > 0 and not args.no_saturation else [])
     for clients in args.clients:
-        result = measure(
-            size=args.size,
-            seed=args.seed,
-            clients=clients,
-            seconds=args.seconds,
-            warmup=args.warmup,
-            workers=args.workers,
-            harvest=not args.no_harvest,
-            database_url=args.database_url,
-        )
-        results.append(result)
-        print(
-            f"{result['backend']} clients={clients}: {result['requests_per_second']} req/s, "
-            f"{result['overall']}, errors {result['errors']}, "
-            f"harvest runs {result['harvest']['runs']} ({result['harvest']['failed_runs']} failed)",
-            file=sys.stderr,
-        )
+        for think in thinks:
+            result = measure(
+                size=args.size,
+                seed=args.seed,
+                clients=clients,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                workers=args.workers,
+                harvest=not args.no_harvest,
+                think=think,
+                database_url=args.database_url,
+            )
+            results.append(result)
+            print(
+                f"{result['backend']} clients={clients} think={think}: "
+                f"{result['requests_per_second']} req/s, "
+                f"{result['overall']}, errors {result['errors']}, "
+                f"harvest runs {result['harvest']['runs']} "
+                f"({result['harvest']['failed_runs']} failed)",
+                file=sys.stderr,
+            )
     stamp = datetime.now(UTC)
     document = {
         "benchmark": "load",
         "date": stamp.isoformat(timespec="seconds"),
         "environment": environment(),
+        "summary": summary(results),
         "results": results,
     }
     out = args.out or RESULTS_DIR / f"load-{results[0]['backend']}-{stamp:%Y%m%dT%H%M%S}.json"

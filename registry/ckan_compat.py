@@ -163,22 +163,54 @@ def package_search(
     """Search datasets as CKAN does; withdrawn ones only with ``include_deleted``."""
     filters, keys = parse_query(q, fq), parse_sort(sort)
     tags = bool(filters.tags) or "tags" in facet_fields  # keywords are read only if asked
-    hits = [] if filters.impossible else _hits(session, search, filters, include_deleted, tags)
-    rank = {row.pk: i for i, row in enumerate(hits)}
-    for key, descending in reversed(keys):
-        if key != "score":
-            hits.sort(key=_SORT_KEYS[key], reverse=descending)
-        elif filters.words:
-            hits.sort(key=lambda row: rank[row.pk], reverse=not descending)
-    results = packages(
-        session=session,
-        dataset_ids=[row.id for row in hits[start : start + rows]],
-        base_uri=base_uri,
-    )
-    facets = _facets(session, search, hits, facet_fields, facet_limit)
+    if not filters.impossible and by_relevance_in_index(filters, keys, tags):
+        page, count, bits = _page_by_relevance(
+            session, search, filters, include_deleted, start + rows
+        )
+        page_ids, hits = page[start : start + rows], []
+    else:
+        hits = [] if filters.impossible else _hits(session, search, filters, include_deleted, tags)
+        rank = {row.pk: i for i, row in enumerate(hits)}
+        for key, descending in reversed(keys):
+            if key != "score":
+                hits.sort(key=_SORT_KEYS[key], reverse=descending)
+            elif filters.words:
+                hits.sort(key=lambda row: rank[row.pk], reverse=not descending)
+        page_ids, count = [row.id for row in hits[start : start + rows]], len(hits)
+        bits = bits_from([row.pk for row in hits])
+    results = packages(session=session, dataset_ids=page_ids, base_uri=base_uri)
+    facets = _facets(session, search, bits, hits, facet_fields, facet_limit)
     legacy = {f: {i["name"]: i["count"] for i in v["items"]} for f, v in facets.items()}
-    return {"count": len(hits), "results": results, "sort": sort, "facets": legacy,
+    return {"count": count, "results": results, "sort": sort, "facets": legacy,
             "search_facets": facets}  # fmt: skip
+
+
+def by_relevance_in_index(filters: Filters, keys: list[tuple[str, bool]], tags: bool) -> bool:
+    """Whether the search alone can answer: words sorted best first (the default sort; its
+    tie-break never applies, as relevance ranks are distinct) and no filter or facet needing
+    each hit's row. Then only the page is read, not every dataset's row."""
+    return (
+        bool(filters.words)
+        and bool(keys)
+        and keys[0] == ("score", True)
+        and not (tags or filters.ids or filters.windows)
+    )
+
+
+def _page_by_relevance(
+    session: Session, search: Search, filters: Filters, deleted: bool, wanted: int
+) -> tuple[list[str], int, int]:
+    """The ids of the first ``wanted`` hits by relevance, the count and the hits' bitset."""
+    facets = {k: tuple(v) for k, v in filters.facets.items()}
+    status = "all" if deleted else "active"
+    query = SearchQuery(
+        q=" ".join(filters.words), filters=facets, sort="relevance", size=max(1, wanted),
+        status=status,
+    )  # fmt: skip
+    found = search.run(session.connection(), query)
+    rows = session.execute(select(DATASET.c.pk, DATASET.c.id).where(DATASET.c.pk.in_(found.pks)))
+    ids = {pk: dataset_id for pk, dataset_id in rows}
+    return [ids[pk] for pk in found.pks if pk in ids], found.total, found.hits
 
 
 def _hits(session: Session, search: Search, filters: Filters, deleted: bool, tags: bool) -> list:
@@ -196,11 +228,17 @@ def _hits(session: Session, search: Search, filters: Filters, deleted: bool, tag
 
 
 def _facets(
-    session: Session, search: Search, hits: list[Any], fields: tuple[str, ...], limit: int
+    session: Session,
+    search: Search,
+    bits: int,
+    hits: list[Any],
+    fields: tuple[str, ...],
+    limit: int,
 ) -> dict[str, dict[str, Any]]:
-    """CKAN's ``search_facets``: the top ``limit`` values by count, then by display name Z-A."""
+    """CKAN's ``search_facets`` of the hits (``bits``; their rows ``hits`` for tags): the top
+    ``limit`` values by count, then by display name Z-A."""
     index = search.facet_index(session.connection())
-    bits, names = bits_from([row.pk for row in hits]), index.publisher_names
+    names = index.publisher_names
     out = {}
     for name in dict.fromkeys(fields):
         if (ours := FACET_FIELDS.get(name)) is None:

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from registry import history
 from registry.curation.overlay import apply, curated_status, read_curations
 from registry.errors import NotFound
+from registry.search import changes as search_changes
 from registry.search.tables import DatasetFacet
 from registry.store_rows import curated_coverage, distribution_ids, index_records, insert_children
 from schemas import (
@@ -57,13 +58,10 @@ def content_hash(record: BaseModel) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def bump_generation(*, session: Session) -> None:
-    """Tell every process's search that the records changed."""
-    moved = session.execute(
-        text("UPDATE registry_state SET value = value + 1 WHERE name = 'search'")
-    )
-    if not moved.rowcount:  # type: ignore[attr-defined]
-        session.execute(text("INSERT INTO registry_state (name, value) VALUES ('search', 1)"))
+def bump_generation(*, session: Session, dataset_pks: Iterable[int] = ()) -> None:
+    """Tell every process's search that the records changed, and which datasets did (none:
+    only an organisation), so each can patch its facet index for just those."""
+    search_changes.bump(session.connection(), dataset_pks)
 
 
 # -- organisations ----------------------------------------------------------------------------
@@ -235,7 +233,7 @@ def upsert_datasets(
         reason=reason,
         run_id=run_id,
     )
-    bump_generation(session=session)
+    bump_generation(session=session, dataset_pks=pks.values())
     return outcomes
 
 
@@ -330,5 +328,5 @@ def withdraw_dataset(
         run_id=run_id,
     )
     history.write(session=session, rows=[version_row] if version_row else [])
-    bump_generation(session=session)
+    bump_generation(session=session, dataset_pks=[row.pk])
     return True

@@ -43,6 +43,7 @@ TABLES = (
     "harvest_item",
     "harvest_run",
     "harvest_source",
+    "search_change",
     "dataset_facet",
     "dataset_fts",
     "coverage",

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from registry.search import changes
 from registry.search.facets import FacetIndex, has, members
+from registry.search.patch import patched
 from registry.search.postgres_fts import PostgresTextIndex
 from registry.search.sqlite_fts import SqliteTextIndex
 from registry.search.text import Term, TextIndex, parse_query
@@ -42,6 +46,7 @@ class SearchResult:
     pks: list[int]  # this page, in order
     counts: dict[str, list[tuple[str, int]]]  # facet -> (value, count), largest first
     sort: str  # the sort actually used
+    hits: int = 0  # every hit, as a bitset of pks
 
 
 class Search:
@@ -54,18 +59,37 @@ class Search:
         )
         self._index: FacetIndex | None = None
         self._lock = threading.Lock()
+        # How the index was brought up to date, for benchmarks and metrics.
+        self.refreshes: Counter[str] = Counter()
 
     # -- the facet index -------------------------------------------------------------------
 
     def facet_index(self, conn: Connection) -> FacetIndex:
+        """The index as of the database's current generation.
+
+        After a write, the index is patched for the datasets it changed (the change log says
+        which), else rebuilt. Either way a new index replaces the old one, which is never
+        modified: requests still reading it are not disturbed.
+        """
         generation = current_generation(conn)
         index = self._index
         if index is not None and index.generation == generation:
             return index
         with self._lock:
-            if self._index is None or self._index.generation != generation:
-                self._index = build_index(conn, generation)
-            return self._index
+            index = self._index
+            if index is None or index.generation != generation:
+                index = self._index = self._refreshed(conn, index, generation)
+            return index
+
+    def _refreshed(self, conn: Connection, index: FacetIndex | None, generation: int) -> FacetIndex:
+        if index is not None and index.order_keys:
+            limit = max(changes.MAX_LISTED // 10, len(index.doc_codes) // 20)
+            changed = changes.changed_since(conn, index.generation, generation, limit)
+            if changed is not None:
+                self.refreshes["patched"] += 1
+                return patch_index(conn, index, generation, changed)
+        self.refreshes["rebuilt"] += 1
+        return build_index(conn, generation)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -92,7 +116,7 @@ class Search:
             page_pks = index.first_in_order(sort, hits, wanted)
         start = (query.page - 1) * query.size
         return SearchResult(
-            total=hits.bit_count(), pks=page_pks[start:wanted], counts=counts, sort=sort
+            total=hits.bit_count(), pks=page_pks[start:wanted], counts=counts, sort=sort, hits=hits
         )
 
     def _ranked_page(
@@ -189,26 +213,62 @@ def build_index(conn: Connection, generation: int) -> FacetIndex:
         text(f"SELECT facet, value, {joined} FROM dataset_facet GROUP BY facet, value")
     ):
         values.setdefault(facet, {})[value] = json.loads(f"[{pks}]")
-    by_modified = _pk_column(
-        conn,
-        "SELECT pk FROM dataset ORDER BY CASE WHEN modified IS NULL THEN 1 ELSE 0 END, "
-        "modified DESC, id",
-    )
-    by_title = _pk_column(conn, "SELECT pk FROM dataset ORDER BY lower(title), id")
-    names = dict(conn.execute(text("SELECT id, name FROM organisation")).all())
+    orders, keys = {}, {}
+    for name in ORDER_KEYS:
+        rows = _rows(conn, _order_sql(conn, name))
+        orders[name] = [row[0] for row in rows]
+        keys[name] = [tuple(row[1:]) for row in rows]
     return FacetIndex.build(
         generation,
         values,
-        orders={"modified": by_modified, "title": by_title},
-        publisher_names={str(k): str(v) for k, v in names.items()},
+        orders=orders,
+        publisher_names=_publisher_names(conn),
+        order_keys=keys,
     )
 
 
-def _pk_column(conn: Connection, sql: str) -> list[int]:
-    """One integer column of a query, straight from the driver's cursor."""
+def patch_index(
+    conn: Connection, index: FacetIndex, generation: int, changed: set[int]
+) -> FacetIndex:
+    """``index`` brought to ``generation`` by re-reading only the ``changed`` datasets."""
+    facet_rows: list[tuple[str, str, int]] = []
+    key_rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in ORDER_KEYS}
+    pks = sorted(changed)
+    for start in range(0, len(pks), 500):
+        listed = ",".join(str(int(pk)) for pk in pks[start : start + 500])
+        sql = f"SELECT facet, value, dataset_pk FROM dataset_facet WHERE dataset_pk IN ({listed})"
+        facet_rows += _rows(conn, sql)
+        for name in ORDER_KEYS:
+            key_rows[name] += _rows(conn, _order_sql(conn, name, f"WHERE pk IN ({listed})"))
+    return patched(index, generation, changed, facet_rows, key_rows, _publisher_names(conn))
+
+
+# The orders, each (pk, sort key...) with its ORDER BY. On PostgreSQL text is compared with the
+# "C" collation: the same order on both databases, and the one Python's comparison gives, so
+# a patch places a dataset exactly where a rebuild would (registry/search/patch.py).
+ORDER_KEYS = {
+    "modified": (
+        "SELECT pk, modified, id FROM dataset {where} ORDER BY "
+        "CASE WHEN modified IS NULL THEN 1 ELSE 0 END, modified DESC, id{c}"
+    ),
+    "title": "SELECT pk, lower(title){c}, id{c} FROM dataset {where} ORDER BY 2, 3",
+}
+
+
+def _order_sql(conn: Connection, name: str, where: str = "") -> str:
+    collate = "" if conn.dialect.name == "sqlite" else ' COLLATE "C"'
+    return ORDER_KEYS[name].format(where=where, c=collate)
+
+
+def _publisher_names(conn: Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in _rows(conn, "SELECT id, name FROM organisation")}
+
+
+def _rows(conn: Connection, sql: str) -> list[Any]:
+    """A query's rows, straight from the driver's cursor (no SQLAlchemy rows to build)."""
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql)
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
     finally:
         cursor.close()

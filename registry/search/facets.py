@@ -3,8 +3,9 @@
 Counting facets in SQL costs a join per facet over every match (the peers' bottleneck: see
 research/performance.md 2c). Here each facet value holds a bitset of dataset pks as a Python
 ``int``; a filter is an ``&``, a facet count is ``(hits & bits).bit_count()``, both running in C
-over N/64 machine words. The index is rebuilt when the ``search`` counter in ``registry_state``
-moves, so several processes stay correct without talking to each other.
+over N/64 machine words. The index is brought up to date when the ``search`` counter in
+``registry_state`` moves (patched for the datasets the change log names, see ``patch.py``, else
+rebuilt), so several processes stay correct without talking to each other.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import vocab
 
@@ -133,6 +135,8 @@ class FacetIndex:
     bits: dict[str, dict[str, int]] = field(default_factory=dict)
     # Every pk, ordered by each sort key (ties broken by id) for stable paging.
     orders: dict[str, Sequence[int]] = field(default_factory=dict)
+    # Each order's sort keys, as the database returned them, so a patch can place a dataset.
+    order_keys: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     positions: dict[str, dict[int, int]] = field(default_factory=dict)
     publisher_names: dict[str, str] = field(default_factory=dict)
     # Each dataset's shown facet values, one character each: ``codes[ord(char)]`` is the
@@ -153,6 +157,7 @@ class FacetIndex:
         values: dict[str, dict[str, list[int]]],
         orders: dict[str, Sequence[int]],
         publisher_names: dict[str, str],
+        order_keys: dict[str, list[tuple[Any, ...]]] | None = None,
     ) -> FacetIndex:
         """The index of these pk lists (facet -> value -> pks) and orderings."""
         codes: list[tuple[str, str]] = []
@@ -179,6 +184,7 @@ class FacetIndex:
                 for facet, found in values.items()
             },
             orders=orders,
+            order_keys=order_keys or {},
             positions={key: {pk: i for i, pk in enumerate(order)} for key, order in orders.items()},
             publisher_names=publisher_names,
             doc_codes=["".join(chars) for chars in per_doc],

@@ -2,7 +2,8 @@
 
 ``dataset_facet`` holds, for each dataset, every value it can be filtered by, with grades
 rolled up to their broader concepts, so a filter is a single lookup. ``registry_state`` counts
-writes, so each process knows when its in-memory facet index is stale.
+writes, so each process knows when its in-memory facet index is stale, and ``search_change``
+says which datasets each write changed, so the index can be patched rather than rebuilt.
 """
 
 from __future__ import annotations
@@ -27,3 +28,14 @@ class RegistryState(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=50)
     value: int = 0
+
+
+# Which datasets each generation of the "search" counter changed, so that a process can patch
+# its facet index for just those rather than rebuild it (registry/search/changes.py). Pruned to
+# the last few generations; dataset_pk 0 marks a generation that changed no dataset (an
+# organisation's name), -1 one that changed too many to list (a bulk load): rebuild.
+class SearchChange(SQLModel, table=True):
+    __tablename__ = "search_change"
+
+    generation: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    dataset_pk: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})

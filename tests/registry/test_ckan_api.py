@@ -514,3 +514,42 @@ def test_the_registrys_own_ckan_harvester_reads_it_back(live):
     assert records["ckan-nhs-vsm-pay"].licence == "other-closed"
     assert list(harvester(since=datetime(2999, 1, 1, tzinfo=UTC)).gather()) == []
     assert len(list(harvester(since=datetime(2000, 1, 1, tzinfo=UTC)).gather())) == 5
+
+
+@pytest.mark.parametrize(
+    ("q", "fq", "sort"),
+    [
+        ("ethnicity", "", "score desc, metadata_modified desc"),
+        ("ethnicity", "organization:home-office", "score desc"),
+        ("pay", "", "score desc, name asc"),
+        ("senior", "res_format:CSV", "score desc, metadata_modified desc"),
+        ("nothing-matches-this", "", "score desc"),
+    ],
+)
+def test_a_search_by_relevance_read_from_the_index_equals_one_over_every_row(
+    load, session, search, monkeypatch, q, fq, sort
+):
+    """Words sorted best first are paged by the search alone (only the page's rows are read);
+    the answer is the one sorting every matching row gives."""
+    from registry import ckan_compat
+
+    assert load(CATALOGUE).errors == []
+    withdraw_dataset(session=session, dataset_id="police-workforce", reason="gone")
+    session.commit()
+    asked = {
+        "session": session,
+        "search": search,
+        "base_uri": "http://registry.test",
+        "q": q,
+        "fq": fq,
+        "sort": sort,
+        "rows": 2,
+        "facet_fields": ("organization", "res_format", "sector", "grade"),
+    }
+    assert ckan_compat.by_relevance_in_index(
+        ckan_compat.parse_query(q, fq), ckan_compat.parse_sort(sort), False
+    )
+    fast = [ckan_compat.package_search(**asked, include_deleted=d) for d in (False, True)]
+    monkeypatch.setattr(ckan_compat, "by_relevance_in_index", lambda *args: False)
+    every_row = [ckan_compat.package_search(**asked, include_deleted=d) for d in (False, True)]
+    assert fast == every_row
