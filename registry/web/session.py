@@ -36,6 +36,7 @@ CSRF_FIELD = "csrf_token"
 FORM_MAX_BYTES = 256_000  # an edit form with a long description, well under it
 MAX_FIELDS = 200
 _UNKNOWN = object()
+SKEW_MS = 5000  # a session issued this far ahead (after a sign-out in the same instant) is fine
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,11 @@ def start_session(request: Request, response: Response, *, session: Session, sec
     digest = token_hash(secret)
     token = session.execute(select(ApiToken).where(ApiToken.token_hash == digest)).scalar_one()
     settings: Settings = request.app.state.settings
-    payload = f"{token.id}.{int(time.time())}"
+    # In milliseconds, and after any sign-out of this token, so signing in again at once works.
+    issued = int(time.time() * 1000)
+    if token.sessions_ended_at is not None:
+        issued = max(issued, int(_seconds(token.sessions_ended_at) * 1000) + 1)
+    payload = f"{token.id}.{issued}"
     value = f"{payload}.{_sign(_key(request, digest), 'session.' + payload)}"
     response.set_cookie(
         COOKIE,
@@ -135,8 +140,8 @@ def _check(request: Request, value: str) -> SignedIn | None:
         return None
     token_id, issued = int(parts[0]), int(parts[1])
     settings: Settings = request.app.state.settings
-    moment = time.time()
-    if not issued <= moment < issued + settings.session_max_age:
+    moment = time.time() * 1000
+    if not issued - SKEW_MS <= moment < issued + settings.session_max_age * 1000:
         return None
     with Session(request.app.state.engine) as session:
         found = session.execute(
@@ -152,9 +157,10 @@ def _check(request: Request, value: str) -> SignedIn | None:
             return None
         if token.revoked_at is not None or user.disabled:
             return None
-        if token.expires_at is not None and _seconds(token.expires_at) <= moment:
+        if token.expires_at is not None and _seconds(token.expires_at) * 1000 <= moment:
             return None
-        if token.sessions_ended_at is not None and _seconds(token.sessions_ended_at) >= issued:
+        ended = token.sessions_ended_at
+        if ended is not None and _seconds(ended) * 1000 >= issued:
             return None
         session.expunge(user)
     return SignedIn(user=user, token_id=token_id, csrf=_sign(key, "csrf." + value))

@@ -132,6 +132,9 @@ def test_signing_out_ends_the_session_even_for_a_copied_cookie(client, tokens, r
     client.cookies.set("ldr_session", copied)
     again = client.get(f"/datasets/{record}/edit", follow_redirects=False)
     assert again.status_code == 303
+    client.cookies.clear()
+    sign_in(client, tokens["editor"])  # at once, with the same token: a new session works
+    assert client.get(f"/datasets/{record}/edit").status_code == 200
 
 
 def test_revoking_the_token_ends_the_session(client, engine, tokens, record):
