@@ -18,6 +18,7 @@ from registry.api import (
     harvest_sources,
     organisations,
     quality,
+    review,
     suggestions,
     vocabularies,
 )
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(gaps.router)
     app.include_router(quality.router)
     app.include_router(suggestions.router)
+    app.include_router(review.router)
     app.include_router(ckan_router)
 
     web.install(app, settings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -139,6 +139,18 @@ class Settings(BaseSettings):
         ge=0,
         le=10,
         description="Most that requests may raise a cell's priority, as a share (1.0: double).",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret that signs the editors' sign-in cookies (32+ random characters). "
+        "Unset: a random one per process, so a restart signs everyone out and several worker "
+        "processes need it set.",
+    )
+    session_max_age: int = Field(
+        default=8 * 3600,
+        ge=300,
+        le=7 * 24 * 3600,
+        description="Seconds a browser sign-in lasts (never longer than the token's expiry).",
     )
     assets_dir: Path | None = Field(
         default=None,

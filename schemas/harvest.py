@@ -74,6 +74,10 @@ class HarvestSource(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=now, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # Set when a person edits the source through the API: seeding from the sources file then
+    # leaves its URL, title and options alone.
+    edited_by: str | None = Field(default=None, max_length=100)
+    edited_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 # What the API returns.

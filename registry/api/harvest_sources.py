@@ -59,8 +59,8 @@ class Preview(BaseModel):
     summary="Add a harvest source (admin)",
     responses={**ERRORS, 409: {"description": "A source with that name exists"}},
 )
-def create_source(body: HarvestSourceCreate, _admin: AdminDep, session: SessionDep) -> Any:
-    return editing.create_source(session=session, source=body)
+def create_source(body: HarvestSourceCreate, admin: AdminDep, session: SessionDep) -> Any:
+    return editing.create_source(session=session, source=body, by=admin.name)
 
 
 @router.patch(
@@ -70,9 +70,11 @@ def create_source(body: HarvestSourceCreate, _admin: AdminDep, session: SessionD
     responses={**ERRORS, 404: {"description": "No such source"}},
 )
 def update_source(
-    name: str, body: HarvestSourceUpdate, _admin: AdminDep, session: SessionDep
+    name: str, body: HarvestSourceUpdate, admin: AdminDep, session: SessionDep
 ) -> Any:
-    return editing.update_source(session=session, name=name, changes=body)
+    """A changed URL, title or options is kept: seeding from the sources file at the start of
+    ``registry harvest`` no longer overwrites them."""
+    return editing.update_source(session=session, name=name, changes=body, by=admin.name)
 
 
 @router.post(

@@ -12,6 +12,7 @@ import harvesters
 from registry.errors import Conflict, Unprocessable
 from registry.harvest.sources import get_source
 from schemas import HarvestSource, HarvestSourceCreate, HarvestSourceUpdate, describe_errors
+from schemas.common import now
 
 
 def check_source(kind: str, options: dict[str, Any]) -> None:
@@ -27,7 +28,9 @@ def check_source(kind: str, options: dict[str, Any]) -> None:
         raise Unprocessable("; ".join(problems), detail=problems) from None
 
 
-def create_source(*, session: Session, source: HarvestSourceCreate) -> HarvestSource:
+def create_source(
+    *, session: Session, source: HarvestSourceCreate, by: str | None = None
+) -> HarvestSource:
     if session.get(HarvestSource, source.name) is not None:
         raise Conflict(f"there is already a harvest source named {source.name!r}")
     check_source(source.kind, source.options)
@@ -38,6 +41,8 @@ def create_source(*, session: Session, source: HarvestSourceCreate) -> HarvestSo
         title=source.title,
         options=source.options,
         enabled=source.enabled,
+        edited_by=by,
+        edited_at=now() if by else None,
     )
     session.add(row)
     session.commit()
@@ -45,7 +50,12 @@ def create_source(*, session: Session, source: HarvestSourceCreate) -> HarvestSo
     return row
 
 
-def update_source(*, session: Session, name: str, changes: HarvestSourceUpdate) -> HarvestSource:
+def update_source(
+    *, session: Session, name: str, changes: HarvestSourceUpdate, by: str | None = None
+) -> HarvestSource:
+    """Change a source; a person's change (``by``) of its URL, title or options is marked, so
+    seeding from the sources file never undoes it (:func:`~registry.harvest.sources.seed_sources`).
+    """
     row = get_source(session=session, name=name)
     values = changes.model_dump(exclude_unset=True)
     if values.get("url") is not None:
@@ -56,6 +66,8 @@ def update_source(*, session: Session, name: str, changes: HarvestSourceUpdate) 
     check_source(row.kind, values.get("options", row.options))
     for key, value in values.items():
         setattr(row, key, value)
+    if by and values.keys() & {"url", "title", "options"}:
+        row.edited_by, row.edited_at = by, now()
     session.add(row)
     session.commit()
     session.refresh(row)

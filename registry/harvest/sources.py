@@ -53,7 +53,8 @@ def read_sources(path: Path) -> list[HarvestSourceCreate]:
 
 
 def seed_sources(*, session: Session, settings: Settings) -> list[str]:
-    """Add the file's sources and bring known ones up to date; returns the names changed."""
+    """Add the file's sources and bring known ones up to date; returns the names changed. A
+    source a person edited (``edited_by``) keeps its kind, URL, title and options."""
     changed = []
     for source in read_sources(sources_file(settings)):
         row = session.get(HarvestSource, source.name)
@@ -63,6 +64,9 @@ def seed_sources(*, session: Session, settings: Settings) -> list[str]:
             "title": source.title,
             "options": source.options,
         }
+        if row is not None and row.edited_by is not None:
+            # A person changed it through the API: their URL, title and options stay.
+            values = {}
         # A schedule in the file wins; without one, a schedule set by the CLI stays.
         if source.schedule is not None:
             values["schedule"] = source.schedule

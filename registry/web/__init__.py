@@ -15,6 +15,11 @@ JavaScript. :func:`install` adds them to an app built by ``create_app``.
     /harvest/runs/{id}  one run, with its failed items and their messages
     /suggest          suggest a dataset (a form; pending until an editor accepts it)
     /request-data     ask for data you need (a form; counted per gap cell)
+    /sign-in, /sign-out  editors sign in with their API token (registry.web.session)
+    /datasets/{id}/edit  an editor's form: fields, coverage (with the classifier's
+                      suggestions), withdraw or reinstate
+    /datasets/{id}/history  every version, with its diff; an editor may restore one
+    /review/suggestions  the public's suggestions, for an editor to accept or reject
     /assets/...       our stylesheet and the fetched GOV.UK Frontend files
 """
 
@@ -23,15 +28,31 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from registry.config import Settings
-from registry.web import gap_pages, harvest_pages, pages, static, suggest_pages
+from registry.web import (
+    edit_pages,
+    gap_pages,
+    harvest_pages,
+    history_pages,
+    pages,
+    review_pages,
+    sign_in_pages,
+    static,
+    suggest_pages,
+)
+from registry.web.session import server_secret
 from registry.web.templating import make_environment
 
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.pages = make_environment(settings)
+    app.state.session_secret = server_secret(settings)
     app.include_router(static.router)
     app.include_router(pages.router)
     app.include_router(gap_pages.router)
     app.include_router(harvest_pages.router)
     app.include_router(suggest_pages.router)
+    app.include_router(sign_in_pages.router)
+    app.include_router(edit_pages.router)
+    app.include_router(history_pages.router)
+    app.include_router(review_pages.router)
     app.include_router(pages.downloads)

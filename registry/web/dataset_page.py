@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from itertools import groupby
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -15,11 +16,13 @@ from registry.errors import NotFound
 from registry.harvest.status import dataset_sources
 from registry.quality.assessments import dataset_quality
 from registry.records import label
+from registry.web.edit_view import NAMES
 from registry.web.profile_view import table_views
 from registry.web.routing import error_page
 from registry.web.templating import render
-from schemas import schemaorg
+from schemas import CuratedField, schemaorg
 
+VOCABULARY_FIELDS = {"licence": "licence", "accrual_periodicity": "frequency"}
 SCHEMES = {"sector": "Sectors", "grade": "Leadership grades", "attribute": "Attributes"}
 PROVENANCE = {
     "declared": "declared by the publisher",
@@ -73,6 +76,7 @@ def dataset_page(
         to_gain=to_gain[:3],
         sources=dataset_sources(session=session, dataset_id=record.id),
         tables=table_views(record.distributions, record.coverage),
+        curated_fields=curated_fields(record.curated),
         related=queries.related_datasets(session=session, record=record),
         alternates=[(f"{base}.{ext}", media, name) for ext, media, name in ALTERNATES],
         json_href=f"/api/datasets/{record.id}",
@@ -81,3 +85,25 @@ def dataset_page(
     )
     response.headers["Vary"] = "Accept"  # the same URL answers RDF to other clients
     return response
+
+
+def curated_fields(curated: list[CuratedField]) -> list[dict[str, Any]]:
+    """The fields a person set, named for people, with vocabulary values as labels."""
+    rows = []
+    for c in curated:
+        if c.field == "status":
+            continue  # the withdrawn warning says it
+        scheme = VOCABULARY_FIELDS.get(c.field)
+        rows.append(
+            {
+                "name": NAMES.get(c.field, c.field.replace("_", " ").capitalize()),
+                "value": _labelled(scheme, c.value),
+                "harvested": _labelled(scheme, c.harvested),
+                "from_source": c.from_source,
+            }
+        )
+    return rows
+
+
+def _labelled(scheme: str | None, value: Any) -> Any:
+    return label(scheme, value) if scheme and isinstance(value, str) else value

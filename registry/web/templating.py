@@ -17,6 +17,7 @@ from registry.gaps.report_html import percent
 from registry.records import label
 from registry.web.assets import GOVUK_FRONTEND, installed
 from registry.web.chart import count_text, share_text
+from registry.web.session import signed_in
 
 
 def make_environment(settings: Settings) -> Environment:
@@ -36,7 +37,9 @@ def make_environment(settings: Settings) -> Environment:
     env.filters["share"] = share_text
     env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
     env.filters["long_date"] = long_date
+    env.filters["shown"] = shown
     env.globals["concept_label"] = label
+    env.globals["signed_in"] = signed_in  # the header names who is signed in
     env.globals["assets_installed"] = lambda: installed(settings.assets_root, GOVUK_FRONTEND)
     return env
 
@@ -71,3 +74,14 @@ def filesize(size: int | None) -> str:
             return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
+
+
+def shown(value: Any) -> str:
+    """A field's value in words: lists joined, nothing as "nothing"."""
+    if value is None or value == "" or value == []:
+        return "nothing"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "", []))
+    return str(value)
