@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe import serious_findings
+from browsing import serious_findings, watched_page
 from builders import dataset
 from catalogue import CATALOGUE, cov
 from harvest_rows import record_harvest
@@ -111,17 +111,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    opened = context.new_page()
-    # Every page is served with a Content-Security-Policy: nothing it loads may be refused.
-    refused: list[str] = []
-    opened.on(
-        "console",
-        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    yield opened
-    context.close()
-    assert refused == []
+    with watched_page(browser) as opened:
+        yield opened
 
 
 def test_the_content_security_policy_lets_govuk_frontend_run(served, page):

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browsing import serious_findings, watched_page
 from serving import serving
 
 from registry.app import create_app
 from registry.auth import add_user, create_token
-from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch, folder
+from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch
 from schemas import Role
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
@@ -59,25 +59,15 @@ def browser():
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
 def page(request, browser):
-    context = browser.new_context(java_script_enabled=request.param)
-    yield context.new_page()
-    context.close()
+    with watched_page(browser, javascript=request.param) as opened:
+        yield opened
 
 
 def _axe(page, assets_root: Path) -> None:
     """axe's serious and critical findings on the page (run where scripts run)."""
     if not page.locator("body.js-enabled").count():
         return
-    page.add_script_tag(path=str(folder(assets_root, AXE_CORE) / "axe.min.js"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    found = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert found == []
+    assert serious_findings(page, assets_root) == []
 
 
 def test_suggestion_to_edited_record_end_to_end(served, page, session, assets_root):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe import serious_findings
+from browsing import serious_findings, watched_page
 from serving import serving
 
 from registry.app import create_app
@@ -60,9 +60,8 @@ def browser():
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
 def page(request, browser):
-    context = browser.new_context(java_script_enabled=request.param)
-    yield context.new_page()
-    context.close()
+    with watched_page(browser, javascript=request.param) as opened:
+        yield opened
 
 
 def test_suggest_a_dataset_end_to_end(served, page, session, assets_root):

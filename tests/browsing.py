@@ -1,7 +1,10 @@
-"""axe-core in a Playwright page: the serious and critical findings, for every browser test."""
+"""Shared by the browser tests: a page that fails on any Content-Security-Policy refusal, and
+axe-core's serious and critical findings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from registry.web.assets import AXE_CORE, folder
@@ -22,3 +25,21 @@ def serious_findings(page, assets_root: Path) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@contextmanager
+def watched_page(browser, *, javascript: bool = True) -> Iterator:
+    """A new page; on leaving, fails if the page's Content-Security-Policy refused anything
+    it loads (every page is served with one)."""
+    context = browser.new_context(java_script_enabled=javascript)
+    opened = context.new_page()
+    refused: list[str] = []
+    opened.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    try:
+        yield opened
+    finally:
+        context.close()
+    assert refused == []
