@@ -3,11 +3,24 @@ axe-core's serious and critical findings."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from registry.web.assets import AXE_CORE, folder
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# A browser test module's ``pytestmark``.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (apt-get install -y chromium; .ci/run does)",
+    ),
+]
 
 # WCAG 2.2 AA and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -7,30 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from browsing import serious_findings, watched_page
+from browsing import BROWSER_TEST, serious_findings, watched_page
 from builders import dataset
 from catalogue import CATALOGUE, cov
 from harvest_rows import record_harvest
-from serving import serving
 
-from registry.app import create_app
 from registry.gaps.snapshots import take_snapshot
 from registry.search import FACETS
-from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Debian's chromium is not installed (apt-get install -y chromium; .ci/run does)",
-    ),
-]
+pytestmark = BROWSER_TEST
 XSS = '<script>alert(1)</script>" onerror="x'
 # A profiled table with a grade chart (women and men by grade) and a hostile column.
 TABLE = {
@@ -51,18 +39,8 @@ TABLE = {
 }
 
 
-@pytest.fixture(scope="module")
-def assets_root() -> Path:
-    from registry.config import Settings
-
-    root = Settings().assets_root
-    for package in (GOVUK_FRONTEND, AXE_CORE):
-        fetch(package, root)  # a no-op when `registry assets --axe` already ran
-    return root
-
-
 @pytest.fixture
-def served(load, session, settings, assets_root) -> Iterator[str]:
+def served(load, session, serve_app) -> Iterator[str]:
     extra = [
         dataset(
             "cs-disability",
@@ -90,23 +68,8 @@ def served(load, session, settings, assets_root) -> Iterator[str]:
     assert load(extra).errors == []
     take_snapshot(session=session)
     assert record_harvest(session, text=XSS)[0] == 1
-    with serving(
-        lambda base: create_app(
-            settings.model_copy(update={"base_uri": base, "assets_dir": assets_root})
-        )
-    ) as base:
+    with serve_app() as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # --no-sandbox: CI and this machine run as root, where chromium's sandbox cannot start.
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -7,54 +7,15 @@ JavaScript on and off."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browsing import serious_findings, watched_page
-from serving import serving
+from browsing import BROWSER_TEST, serious_findings, watched_page
 
-from registry.app import create_app
 from registry.auth import add_user, create_token
-from registry.web.assets import AXE_CORE, GOVUK_FRONTEND, fetch
 from schemas import Role
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def assets_root() -> Path:
-    from registry.config import Settings
-
-    root = Settings().assets_root
-    for package in (GOVUK_FRONTEND, AXE_CORE):
-        fetch(package, root)
-    return root
-
-
-@pytest.fixture
-def served(settings, assets_root) -> Iterator[str]:
-    with serving(
-        lambda base: create_app(
-            settings.model_copy(update={"base_uri": base, "assets_dir": assets_root})
-        )
-    ) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
