@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 from pydantic import ValidationError
@@ -56,6 +57,25 @@ def data_request_limit(settings: Settings) -> Limit:
 
 def client_of(request: Request, settings: Settings) -> str:
     return client_key(client_address(request, settings))
+
+
+MAX_FIELDS = 200  # far more than any form has; a flood of fields is refused
+
+
+def parse_form(body: bytes) -> dict[str, list[str]]:
+    """An urlencoded body as each name's values, in order."""
+    try:
+        pairs = parse_qsl(
+            body.decode("utf-8", errors="replace"),
+            keep_blank_values=True,
+            max_num_fields=MAX_FIELDS,
+        )
+    except ValueError:
+        raise PayloadTooLarge(f"the form has more than {MAX_FIELDS} fields") from None
+    found: dict[str, list[str]] = {}
+    for name, value in pairs:
+        found.setdefault(name, []).append(value)
+    return found
 
 
 async def read_body(request: Request, *, limit: int) -> bytes:

@@ -19,7 +19,6 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
 from fastapi import Request, Response
 from sqlalchemy import select
@@ -27,14 +26,13 @@ from sqlmodel import Session
 
 from registry.auth import may
 from registry.config import Settings
-from registry.errors import Forbidden, PayloadTooLarge, RegistryError
-from registry.submissions import read_body
+from registry.errors import Forbidden, RegistryError
+from registry.submissions import parse_form, read_body
 from schemas import ApiToken, Role, User
 
 COOKIE = "ldr_session"
 CSRF_FIELD = "csrf_token"
 FORM_MAX_BYTES = 256_000  # an edit form with a long description, well under it
-MAX_FIELDS = 200
 _UNKNOWN = object()
 SKEW_MS = 5000  # a session issued this far ahead (after a sign-out in the same instant) is fine
 
@@ -193,22 +191,6 @@ async def editor_form(request: Request) -> tuple[SignedIn, dict[str, list[str]]]
             "(its security token is missing or wrong). Go back, reload the page and try again."
         )
     return who, form
-
-
-def parse_form(body: bytes) -> dict[str, list[str]]:
-    """An urlencoded body as each name's values, in order."""
-    try:
-        pairs = parse_qsl(
-            body.decode("utf-8", errors="replace"),
-            keep_blank_values=True,
-            max_num_fields=MAX_FIELDS,
-        )
-    except ValueError:
-        raise PayloadTooLarge(f"the form has more than {MAX_FIELDS} fields") from None
-    found: dict[str, list[str]] = {}
-    for name, value in pairs:
-        found.setdefault(name, []).append(value)
-    return found
 
 
 def one(form: dict[str, list[str]], name: str) -> str:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from registry.api.deps import SessionDep
 from registry.auth import resolve_token
-from registry.submissions import read_body
+from registry.submissions import parse_form, read_body
 from registry.web.routing import PageRoute
 from registry.web.session import (
     FORM_MAX_BYTES,
@@ -17,7 +17,6 @@ from registry.web.session import (
     end_session,
     local_path,
     one,
-    parse_form,
     signed_in,
     start_session,
 )

@@ -12,7 +12,6 @@ Why there is no CSRF token on these forms: :mod:`registry.submissions`.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -21,13 +20,13 @@ from starlette.concurrency import run_in_threadpool
 
 import vocab
 from registry.api.deps import SessionDep, SettingsDep
-from registry.errors import PayloadTooLarge
 from registry.gaps.matrix import levels
 from registry.submissions import (
     client_of,
     counted,
     data_request_limit,
     guard,
+    parse_form,
     read_body,
     submit_data_request,
     submit_suggestion,
@@ -42,7 +41,6 @@ from schemas.suggestion import DESCRIPTION_MAX, LINK_MAX, REQUEST_TEXT_MAX
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 HONEYPOT = "website"
-MAX_FIELDS = 200  # far more than either form has; a flood of fields is refused
 
 SUGGESTION_FIELDS = ("title", "link", "publisher", "description", "contact")
 SUGGESTION_LISTS = ("sectors", "grades", "attributes")
@@ -90,22 +88,6 @@ def _options(*, all_grades: bool = False) -> dict[str, list[tuple[str, str]]]:
         ],
         "attribute": [(c.notation, c.pref_label) for c in vocab.load("attribute")],
     }
-
-
-def parse_form(body: bytes) -> dict[str, list[str]]:
-    """An urlencoded body as each name's values, in order."""
-    try:
-        pairs = parse_qsl(
-            body.decode("utf-8", errors="replace"),
-            keep_blank_values=True,
-            max_num_fields=MAX_FIELDS,
-        )
-    except ValueError:
-        raise PayloadTooLarge(f"the form has more than {MAX_FIELDS} fields") from None
-    found: dict[str, list[str]] = {}
-    for name, value in pairs:
-        found.setdefault(name, []).append(value)
-    return found
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:
