@@ -298,23 +298,27 @@ def related_datasets(
     concepts = {(c.scheme, c.concept) for c in record.coverage if c.scheme in COVERAGE_SCHEMES}
     found: list[Related] = []
     if concepts:
-        key = Coverage.scheme + ":" + Coverage.concept
+        # Counted over the coverage index alone (scheme, concept, provenance, dataset_id), then
+        # joined to the datasets: grouping the joined rows by title cost ten times more.
         by_scheme = {
             scheme: func.max(case((Coverage.scheme == scheme, 1), else_=0))
             for scheme in ("sector", "attribute")
         }
-        both = by_scheme["sector"] * by_scheme["attribute"]
-        shared = func.count(func.distinct(key))
-        rows = session.execute(
-            select(Dataset.id, Dataset.title, Dataset.publisher_id, shared, both)
-            .join(Coverage, Coverage.dataset_id == Dataset.id)
-            .where(
-                Dataset.status == "active",
-                Dataset.id != record.id,
-                or_(*(and_(Coverage.scheme == s, Coverage.concept == c) for s, c in concepts)),
+        counted = (
+            select(
+                Coverage.dataset_id.label("dataset_id"),
+                func.count(func.distinct(Coverage.scheme + ":" + Coverage.concept)).label("n"),
+                (by_scheme["sector"] * by_scheme["attribute"]).label("both"),
             )
-            .group_by(Dataset.id, Dataset.title, Dataset.publisher_id)
-            .order_by(both.desc(), shared.desc(), Dataset.id)
+            .where(or_(*(and_(Coverage.scheme == s, Coverage.concept == c) for s, c in concepts)))
+            .group_by(Coverage.dataset_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Dataset.id, Dataset.title, Dataset.publisher_id, counted.c.n, counted.c.both)
+            .join(counted, counted.c.dataset_id == Dataset.id)
+            .where(Dataset.status == "active", Dataset.id != record.id)
+            .order_by(counted.c.both.desc(), counted.c.n.desc(), Dataset.id)
             .limit(limit)
         ).all()
         publisher = record.publisher.id if record.publisher else None
