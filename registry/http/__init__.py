@@ -33,8 +33,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     if settings.metrics:
         app.include_router(metrics.router)
     if settings.gzip:
+        # Level 1: a feed page (400 KB of Turtle) compresses in half the time of level 5 and
+        # comes out 85 KB rather than 69 KB; the time is every harvester's, the bytes cheap.
         app.add_middleware(
-            GZipMiddleware, minimum_size=1000, compresslevel=5, exclude_content_types=NO_GZIP
+            GZipMiddleware, minimum_size=1000, compresslevel=1, exclude_content_types=NO_GZIP
         )
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
