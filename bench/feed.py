@@ -232,13 +232,13 @@ def check_page(body: bytes, inputs: PageInputs, fmt: str) -> dict[str, Any]:
 
 
 @contextmanager
-def testclient(url: str) -> Iterator[Callable[[str], bytes]]:
+def testclient(url: str, encoding: str = "gzip") -> Iterator[Callable[[str], bytes]]:
     from fastapi.testclient import TestClient
 
     from registry.app import create_app
 
     app = create_app(Settings(database_url=url, base_uri=BASE_URI))
-    with TestClient(app) as client:
+    with TestClient(app, headers={"Accept-Encoding": encoding}) as client:
 
         def get(path: str) -> bytes:
             response = client.get(path)
@@ -256,7 +256,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(url: str) -> Iterator[Callable[[str], bytes]]:
+def uvicorn_server(url: str, encoding: str = "gzip") -> Iterator[Callable[[str], bytes]]:
     """uvicorn (1 worker, factory create_app) on 127.0.0.1 in a child, httpx as the client."""
     import httpx
 
@@ -285,7 +285,11 @@ def uvicorn_server(url: str) -> Iterator[Callable[[str], bytes]]:
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            timeout=60.0,
+            headers={"Accept-Encoding": encoding},
+        ) as client:
             deadline = time.monotonic() + SERVER_START_TIMEOUT_S
             while True:
                 if server.poll() is not None:
@@ -332,17 +336,21 @@ def measure_pages(
     baseline_reps: int = 10,
     clients: Sequence[str] = ("testclient",),
     formats: Sequence[str] = FORMATS,
+    encoding: str = "gzip",
 ) -> dict[str, Any]:
     """Per format and page: HTTP latency per client, our render, the baseline; paired ratios.
 
     ``reps`` timed repetitions after one warm-up; the baseline is timed on the first
-    ``baseline_reps`` of them (it is ~100x slower). Returns the report's ``pages`` section."""
+    ``baseline_reps`` of them (it is ~100x slower). The clients send ``Accept-Encoding:
+    encoding`` (``gzip``, as harvesters do, includes compressing and decompressing the page;
+    ``identity`` measures the page alone). Returns the report's ``pages`` section."""
     settings = Settings(database_url=url, base_uri=BASE_URI)
     engine = make_engine(settings)
     result: dict[str, Any] = {
         "reps": reps,
         "baseline_reps": baseline_reps,
         "clients": list(clients),
+        "accept_encoding": encoding,
         "baseline": {f: f"to_graph(...).serialize(format={RDFLIB_OUT[f]!r})" for f in formats},
         "correctness": [],
         "formats": {},
@@ -359,7 +367,7 @@ def measure_pages(
         result["total_pages"] = total_pages
         result["page_numbers"] = numbers
         for client_name in clients:
-            with CLIENTS[client_name](url) as get:
+            with CLIENTS[client_name](url, encoding) as get:
                 if client_name == clients[0]:
                     for fmt in formats:
                         body = get(f"/catalog.{fmt}?page=1")
@@ -635,6 +643,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="5 reps, 3 baseline reps, no uvicorn (for iterating)"
     )
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
+    parser.add_argument(
+        "--accept-encoding",
+        choices=("gzip", "identity"),
+        default="gzip",
+        help="what the HTTP clients accept: gzip (as harvesters send) or identity",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.baseline_reps, args.no_uvicorn = 5, 3, True
@@ -650,7 +664,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_pages:
             print(f"N = {n:,}: pages ...", file=sys.stderr, flush=True)
             size["pages"] = measure_pages(
-                db["url"], reps=args.reps, baseline_reps=args.baseline_reps, clients=clients
+                db["url"],
+                reps=args.reps,
+                baseline_reps=args.baseline_reps,
+                clients=clients,
+                encoding=args.accept_encoding,
             )
             ok = ok and size["pages"]["isomorphic"]
             out.parent.mkdir(parents=True, exist_ok=True)  # kept even if the dump fails
