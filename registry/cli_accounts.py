@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from registry.config import Settings
-from registry.db import make_engine
-from registry.errors import RegistryError
+from registry.cli_session import cli_session
 from schemas import Role
 
 users_app = typer.Typer(
@@ -17,17 +15,6 @@ users_app = typer.Typer(
 tokens_app = typer.Typer(
     help="API tokens: shown once, stored only as a hash.", no_args_is_help=True
 )
-
-
-def _session():
-    from sqlmodel import Session
-
-    return Session(make_engine(Settings()))
-
-
-def _fail(exc: RegistryError) -> None:
-    typer.echo(f"error: {exc.message}", err=True)
-    raise typer.Exit(1)
 
 
 @users_app.command("add")
@@ -40,11 +27,8 @@ def users_add(
     """Add a user."""
     from registry.auth import add_user
 
-    with _session() as session:
-        try:
-            user = add_user(session=session, name=name, role=role)
-        except RegistryError as exc:
-            _fail(exc)
+    with cli_session() as session:
+        user = add_user(session=session, name=name, role=role)
         typer.echo(
             f"user {user.name} ({user.role}) added; "
             f"make a token: registry tokens create {user.name}"
@@ -56,7 +40,7 @@ def users_list() -> None:
     """List users."""
     from registry.auth import list_users
 
-    with _session() as session:
+    with cli_session() as session:
         for user in list_users(session=session):
             state = " disabled" if user.disabled else ""
             typer.echo(f"{user.name}\t{user.role}{state}\tsince {user.created_at:%Y-%m-%d}")
@@ -70,11 +54,8 @@ def users_disable(
     """Disable a user (their tokens stop working; their history stays)."""
     from registry.auth import set_disabled
 
-    with _session() as session:
-        try:
-            user = set_disabled(session=session, name=name, disabled=not enable)
-        except RegistryError as exc:
-            _fail(exc)
+    with cli_session() as session:
+        user = set_disabled(session=session, name=name, disabled=not enable)
         typer.echo(f"user {user.name} {'disabled' if user.disabled else 'enabled'}")
 
 
@@ -90,13 +71,10 @@ def tokens_create(
     """Make a token and print it once: it cannot be shown again."""
     from registry.auth import create_token
 
-    with _session() as session:
-        try:
-            issued = create_token(
-                session=session, user_name=name, expires_in_days=expires_in, note=note
-            )
-        except RegistryError as exc:
-            _fail(exc)
+    with cli_session() as session:
+        issued = create_token(
+            session=session, user_name=name, expires_in_days=expires_in, note=note
+        )
     expiry = (
         f"expires {issued.token.expires_at:%Y-%m-%d %H:%M} UTC"
         if issued.token.expires_at
@@ -113,11 +91,8 @@ def tokens_revoke(
     """Revoke a token: it stops working at once."""
     from registry.auth import revoke_token
 
-    with _session() as session:
-        try:
-            token = revoke_token(session=session, token_id=token_id)
-        except RegistryError as exc:
-            _fail(exc)
+    with cli_session() as session:
+        token = revoke_token(session=session, token_id=token_id)
     typer.echo(f"token {token.id} ({token.prefix}..., {token.user}) revoked")
 
 
@@ -126,7 +101,7 @@ def tokens_list(user: Annotated[str | None, typer.Option(help="Only this user's"
     """List tokens (never their secrets): id, user, first characters, state, last use."""
     from registry.auth import list_tokens
 
-    with _session() as session:
+    with cli_session() as session:
         for t in list_tokens(session=session, user_name=user):
             state = (
                 "revoked"

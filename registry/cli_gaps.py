@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,12 +14,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session
 
+from registry.cli_session import cli_session
 from registry.config import Settings
 from registry.csv_safe import safe_rows
-from registry.db import make_engine
-from registry.errors import RegistryError
 from registry.gaps import GapQuery, gap_cells, gap_csv, gap_rows
 from registry.gaps.priorities import priorities_for
 
@@ -51,20 +48,6 @@ app = typer.Typer(
     invoke_without_command=True,
     no_args_is_help=False,
 )
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A session on the configured database; a registry error ends the command with exit 2."""
-    engine = make_engine(Settings())
-    try:
-        with Session(engine) as session:
-            yield session
-    except RegistryError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
 
 
 @app.callback()
@@ -114,7 +97,7 @@ def gaps(
         grade_level=grade_level,
         sort=sort,
     )
-    with _session() as session:
+    with cli_session(exit_code=2) as session:
         weights = priorities_for(Settings(), priorities)
         rows = gap_rows(gap_cells(session=session, query=query, priorities=weights))
     if output is Output.csv:
@@ -151,7 +134,7 @@ def organisations(
     data published in the last 12 months, and (--without) those that have none."""
     from registry.gaps.organisations import organisation_coverage
 
-    with _session() as session:
+    with cli_session(exit_code=2) as session:
         found = organisation_coverage(
             session=session, organisation_type=organisation_type, sector=sector
         )
@@ -186,7 +169,7 @@ def snapshot(output: Format = Output.table) -> None:
     """Take a snapshot of the matrix now (every harvest run takes one too)."""
     from registry.gaps.snapshots import take_snapshot
 
-    with _session() as session:
+    with cli_session(exit_code=2) as session:
         taken = take_snapshot(session=session)
         summary = {
             "id": taken.id,
@@ -212,7 +195,7 @@ def snapshots(
     """The stored snapshots of the matrix, newest first."""
     from registry.gaps.snapshots import list_snapshots
 
-    with _session() as session:
+    with cli_session(exit_code=2) as session:
         found = list_snapshots(session=session, limit=limit)
     columns = ("id", "taken_at", "run_id", "source", "method", "datasets")
     _emit(output, columns, found, wrap=lambda rows: {"total": len(rows), "snapshots": rows})
@@ -229,7 +212,7 @@ def compare(
     """Cells that improved and worsened between two snapshots, and why."""
     from registry.gaps.trend import compare_snapshots
 
-    with _session() as session:
+    with cli_session(exit_code=2) as session:
         found = compare_snapshots(session=session, before=before, after=after)
     if output is Output.json:
         _json(found)
@@ -290,7 +273,7 @@ def _counts(row: dict[str, Any]) -> dict[str, Any]:
 def _report(priorities: Path | None, **filters: list[str] | None) -> str:
     from registry.gaps.report import gap_report, render_report_html
 
-    with _session() as session:
+    with cli_session(exit_code=2) as session:
         weights = priorities_for(Settings(), priorities)
         return render_report_html(gap_report(session=session, priorities=weights, **filters))
 

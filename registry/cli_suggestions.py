@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlmodel import Session
 
-from registry.config import Settings
-from registry.db import make_engine, session_scope
-from registry.errors import RegistryError
+from registry.cli_session import cli_session
 from registry.suggestions import accept_suggestion, list_suggestions, reject_suggestion
 from schemas import SuggestionStatus
 
@@ -39,20 +34,6 @@ class Output(StrEnum):
 By = Annotated[str | None, typer.Option(help="Who decides (recorded); default: the login name.")]
 
 
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A committing session; a registry error (unknown or already decided) exits 1."""
-    engine = make_engine(Settings())
-    try:
-        with session_scope(engine) as session:
-            yield session
-    except RegistryError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
-
-
 @app.command("list")
 def list_command(
     status: Annotated[Shown, typer.Option(help="pending, accepted, rejected or all")] = (
@@ -63,7 +44,7 @@ def list_command(
 ) -> None:
     """The suggestions with a status (pending by default), oldest first."""
     chosen = None if status is Shown.all else SuggestionStatus(status.value)
-    with _session() as session:
+    with cli_session() as session:
         found = list_suggestions(session=session, status=chosen, limit=limit)
     if output is Output.json:
         typer.echo(json.dumps([s.model_dump(mode="json") for s in found], indent=1))
@@ -93,7 +74,7 @@ def accept_command(
     ] = None,
 ) -> None:
     """Make a pending suggestion a dataset record (curated coverage, source "suggestion")."""
-    with _session() as session:
+    with cli_session() as session:
         done = accept_suggestion(
             session=session,
             suggestion_id=suggestion_id,
@@ -110,7 +91,7 @@ def reject_command(
     by: By = None,
 ) -> None:
     """Reject a pending suggestion, with a reason; no record is made."""
-    with _session() as session:
+    with cli_session() as session:
         done = reject_suggestion(
             session=session, suggestion_id=suggestion_id, by=by or getpass.getuser(), reason=reason
         )
