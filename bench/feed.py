@@ -23,9 +23,11 @@ before, and disabled during, each timed call. Before timing, the HTTP body of ev
 first page is parsed by rdflib and must be isomorphic to the baseline graph (a mismatch is
 reported and the run exits non-zero).
 
-Dump (B4): ``registry.catalog_dump.dump_lines(fmt="nt", profile="dcat-ap-3")`` written to a temp
-file, in a child process per run (wall seconds, datasets/s, bytes, peak RSS of the child from
-``getrusage``, and its RSS before the dump started). At N <= 10k the rdflib baseline
+Dump (B4): ``registry.catalog_dump.write_dump(fmt="nt", profile="dcat-ap-3")`` written to a temp
+file, in a child process per run, once in one process (``jobs=1``) and once with the processes
+it chooses for N (``jobs=None``: one per 20,000 records, at most one per CPU and 4): wall seconds,
+datasets/s, bytes, RSS sampled while writing, and the peak RSS of the child and of its largest
+worker from ``getrusage``. At N <= 10k the rdflib baseline
 (``catalogue_graph(...).serialize(format="nt")``) runs too, also in a child, with a time limit.
 
 This is a benchmark, not a test: it asserts nothing about time.
@@ -433,41 +435,81 @@ def _measure_one(
 # -- measuring the dump ----------------------------------------------------------------------------
 
 
-def _dump_child(url: str, fmt: str, kind: str, out: str) -> dict[str, Any]:
-    """Runs in a child process: one dump to ``out``; prints a JSON line of what it cost."""
-    from registry.catalog_dump import catalogue_graph, dump_lines
+def _dump_child(url: str, fmt: str, kind: str, out: str, jobs: str = "1") -> dict[str, Any]:
+    """Runs in a child process: one dump to ``out``; prints a JSON line of what it cost.
+    ``jobs``: processes for ``registry.catalog_dump.write_dump`` ("auto" lets it choose)."""
+    from registry.catalog_dump import catalogue_graph, write_dump
 
     settings = Settings(database_url=url, base_uri=BASE_URI)
     engine = make_engine(settings)
     gc.collect()
-    rss_start = _rss_kb()
-    rss_max = rss_start
+    rss = _RssSampler(_rss_kb())
     cpu_started = time.process_time()
     started = time.perf_counter()
-    with Session(engine) as session:
-        if kind == "ours":
-            with open(out, "w", encoding="utf-8") as sink:
-                chunks = dump_lines(session=session, settings=settings, fmt=fmt, profile=PROFILE)
-                for i, chunk in enumerate(chunks):
-                    sink.write(chunk)
-                    if i % RSS_EVERY == 0:
-                        rss_max = max(rss_max, _rss_kb())
-        else:
+    used = 1
+    if kind == "ours":
+        with open(out, "w", encoding="utf-8") as sink:
+            used = write_dump(
+                rss.watching(sink),
+                settings=settings,
+                fmt=fmt,
+                profile=PROFILE,
+                jobs=None if jobs == "auto" else int(jobs),
+            )
+    else:
+        with Session(engine) as session:
             graph = catalogue_graph(session=session, settings=settings, profile=PROFILE)
-            rss_max = max(rss_max, _rss_kb())
+            rss.sample()
             graph.serialize(destination=out, format=RDFLIB_OUT[fmt], encoding="utf-8")
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
-    rss_max = max(rss_max, _rss_kb())
+    rss.sample()
     engine.dispose()
     return {
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,
+        "jobs": used,
         "bytes": os.path.getsize(out),
-        "rss_before_kb": rss_start,
-        "rss_during_max_kb": rss_max,
+        "rss_before_kb": rss.start,
+        "rss_during_max_kb": rss.most,
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        # The largest of the worker processes of a parallel dump (0 when there were none).
+        "workers_peak_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     }
+
+
+class _RssSampler:
+    """This process's resident memory, sampled every :data:`RSS_EVERY` chunks written."""
+
+    def __init__(self, start: int) -> None:
+        self.start = self.most = start
+
+    def sample(self) -> None:
+        self.most = max(self.most, _rss_kb())
+
+    def watching(self, sink: Any) -> Any:
+        sampler = self
+
+        class Watched:
+            written = 0
+
+            def write(self, text: str) -> int:
+                self.written += 1
+                if self.written % RSS_EVERY == 0:
+                    sampler.sample()
+                return sink.write(text)
+
+            def writelines(self, texts: Any) -> None:
+                for text in texts:
+                    self.write(text)
+
+            def flush(self) -> None:
+                sink.flush()
+
+            def fileno(self) -> int:
+                return sink.fileno()
+
+        return Watched()
 
 
 RSS_EVERY = 200  # chunks (records) between two samples of the dump's resident memory
@@ -482,11 +524,13 @@ def _rss_kb() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_dump(url: str, n: int, fmt: str = "nt", kind: str = "ours") -> dict[str, Any]:
+def run_dump(
+    url: str, n: int, fmt: str = "nt", kind: str = "ours", jobs: str = "1"
+) -> dict[str, Any]:
     """One dump in a child process (so its peak RSS is its own)."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / f"dump.{fmt}"
-        command = [sys.executable, __file__, "--dump-child", url, fmt, kind, str(out)]
+        command = [sys.executable, __file__, "--dump-child", url, fmt, kind, str(out), jobs]
         started = time.perf_counter()
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=DUMP_TIMEOUT_S, check=False, cwd=ROOT
@@ -500,8 +544,9 @@ def run_dump(url: str, n: int, fmt: str = "nt", kind: str = "ours") -> dict[str,
         "kind": kind,
         "format": fmt,
         "n": n,
+        "jobs": child["jobs"],
         "seconds": round(child["seconds"], 3),
-        "cpu_seconds": round(child["cpu_seconds"], 3),  # robust to a busy machine
+        "cpu_seconds": round(child["cpu_seconds"], 3),  # this process only, not its workers
         "process_wall_seconds": round(wall, 3),
         "datasets_per_s": round(n / child["seconds"]) if child["seconds"] else None,
         "bytes": child["bytes"],
@@ -510,6 +555,7 @@ def run_dump(url: str, n: int, fmt: str = "nt", kind: str = "ours") -> dict[str,
         "rss_during_max_mb": round(child["rss_during_max_kb"] / 1024, 1),
         "rss_growth_mb": round((child["rss_during_max_kb"] - child["rss_before_kb"]) / 1024, 1),
         "peak_rss_mb": round(child["peak_rss_kb"] / 1024, 1),
+        "workers_peak_rss_mb": round(child["workers_peak_rss_kb"] / 1024, 1),
     }
 
 
@@ -522,14 +568,22 @@ def _count_lines(path: Path) -> int:
 
 
 def measure_dump(url: str, n: int, *, runs: int = 1, baseline: bool = True) -> dict[str, Any]:
-    ours = [run_dump(url, n, "nt", "ours") for _ in range(runs)]
-    best = min(ours, key=lambda r: r["seconds"])
-    result: dict[str, Any] = {"ours": ours, "ours_median_seconds": None, "baseline": None}
-    result["ours_median_seconds"] = round(statistics.median(r["seconds"] for r in ours), 3)
-    result["ours_peak_rss_mb"] = max(r["peak_rss_mb"] for r in ours)
-    result["ours_rss_during_max_mb"] = max(r["rss_during_max_mb"] for r in ours)
-    result["ours_datasets_per_s"] = round(n / result["ours_median_seconds"])
-    result["ours_best"] = best
+    """One process (``jobs`` 1) and as many as ``write_dump`` chooses for N (``auto``), then
+    the rdflib baseline at N <= DUMP_BASELINE_MAX_N."""
+    result: dict[str, Any] = {}
+    for name, jobs in (("ours", "1"), ("parallel", "auto")):
+        done = [run_dump(url, n, "nt", "ours", jobs) for _ in range(runs)]
+        median = round(statistics.median(r["seconds"] for r in done), 3)
+        result[name] = done
+        result[f"{name}_median_seconds"] = median
+        result[f"{name}_jobs"] = done[0]["jobs"]
+        result[f"{name}_peak_rss_mb"] = max(
+            max(r["peak_rss_mb"], r["workers_peak_rss_mb"]) for r in done
+        )
+        result[f"{name}_rss_during_max_mb"] = max(r["rss_during_max_mb"] for r in done)
+        result[f"{name}_datasets_per_s"] = round(n / median)
+        result[f"{name}_best"] = min(done, key=lambda r: r["seconds"])
+    result["baseline"] = None
     if baseline and n <= DUMP_BASELINE_MAX_N:
         try:
             result["baseline"] = run_dump(url, n, "nt", "rdflib")
@@ -606,19 +660,21 @@ def _dump_lines(size: dict[str, Any], lines: list[str]) -> None:
     dump = size.get("dump")
     if not dump:
         return
-    best = dump["ours_best"]
-    lines.append(
-        f"dump nt: {dump['ours_median_seconds']:.2f} s, {dump['ours_datasets_per_s']:,}"
-        f" datasets/s, {best['bytes'] / 1e6:.0f} MB, {best['triples']:,} triples, "
-        f"RSS during dump max {best.get('rss_during_max_mb')} MB (at start "
-        f"{best['rss_before_mb']} MB), process peak {dump['ours_peak_rss_mb']} MB"
-    )
+    for name in ("ours", "parallel"):
+        best = dump[f"{name}_best"]
+        lines.append(
+            f"dump nt, {dump[f'{name}_jobs']} process(es): {dump[f'{name}_median_seconds']:.2f} s,"
+            f" {dump[f'{name}_datasets_per_s']:,} datasets/s, {best['bytes'] / 1e6:.0f} MB, "
+            f"{best['triples']:,} triples, RSS during dump max {best['rss_during_max_mb']} MB "
+            f"(at start {best['rss_before_mb']} MB), peak of any process "
+            f"{dump[f'{name}_peak_rss_mb']} MB"
+        )
     base = dump.get("baseline")
     if base and "seconds" in base:
         lines.append(
             f"dump nt rdflib: {base['seconds']:.2f} s, {base['datasets_per_s']:,} "
             f"datasets/s, RSS max {base.get('rss_during_max_mb')} MB, process peak "
-            f"{base['peak_rss_mb']} MB; ratio "
+            f"{base['peak_rss_mb']} MB; ratio (one process) "
             f"{dump['ratio_baseline_over_ours']}x"
         )
 
@@ -626,7 +682,7 @@ def _dump_lines(size: dict[str, Any], lines: list[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--dump-child"]:
-        print(json.dumps(_dump_child(*argv[1:5])))
+        print(json.dumps(_dump_child(*argv[1:6])))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])

@@ -118,12 +118,20 @@ def export(
     profile: Annotated[str, typer.Option(help="DCAT profile: dcat-ap-3 or dcat-ap-2.")] = (
         "dcat-ap-3"
     ),
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes writing a DCAT dump (default: one per 20,000 records, at most one "
+            "per CPU and 4).",
+        ),
+    ] = None,
 ) -> None:
     """Write every record: JSON Lines, or the whole DCAT catalogue streamed record by record.
     A file is written beside its name first and replaces it only when complete."""
-    from sqlmodel import Session
-
-    from registry.catalog_dump import dump_lines
+    from registry.catalog_dump import write_dump
     from schemas.dcat import FORMATS, PROFILES
 
     if fmt not in ("jsonl", *FORMATS) or profile not in PROFILES:
@@ -133,13 +141,12 @@ def export(
         )
         raise typer.Exit(2)
     settings = _settings()
-    engine = make_engine(settings)
     partial = output.with_name(output.name + ".part") if output else None
     out = partial.open("w", encoding="utf-8") if partial else sys.stdout
     try:
-        with Session(engine) as session:
-            for chunk in dump_lines(session=session, settings=settings, fmt=fmt, profile=profile):
-                out.write(chunk)
+        # Scratch pieces of a parallel dump go beside the output: same disk, same free space.
+        scratch = output.resolve().parent if output else None
+        write_dump(out, settings=settings, fmt=fmt, profile=profile, jobs=jobs, scratch=scratch)
         if output and partial:
             out.close()
             partial.replace(output)
@@ -147,7 +154,6 @@ def export(
         if partial:
             out.close()
             partial.unlink(missing_ok=True)
-        engine.dispose()
 
 
 @app.command()

@@ -33,7 +33,7 @@ from schemas.dcat.parse import DcatParseError, from_graph, read_graph
 from schemas.dcat.profile import Profile
 from schemas.dcat.skos import concept_scheme_graph
 from schemas.dcat.terms import add_nodes
-from schemas.dcat.writers import WRITERS, language
+from schemas.dcat.writers import WHOLE, WRITERS, Part, language
 
 __all__ = [
     "DATASET_FIELDS",
@@ -44,6 +44,7 @@ __all__ = [
     "DcatParseError",
     "FieldMap",
     "PageInfo",
+    "Part",
     "Profile",
     "concept_scheme_graph",
     "dataset_uri",
@@ -134,13 +135,19 @@ def write(
     profile: str = DEFAULT_PROFILE,
     catalog: CatalogInfo | None = None,
     page: PageInfo | None = None,
+    part: Part = WHOLE,
 ) -> Iterator[str]:
     """The same document as :func:`to_graph`, streamed as text in ``fmt`` (a :data:`FORMATS`
-    key), one chunk per record; records are read as the chunks are taken."""
+    key), one chunk per record; records are read as the chunks are taken.
+
+    With ``part``, one piece of a document written in pieces (records split in runs, each
+    piece written by its own process and the pieces joined in order): only the first carries
+    the catalogue node and paging; every piece links its records to the catalogue."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown RDF format {fmt!r} (known: {', '.join(FORMATS)})")
     em = _emitter(base_uri, profile, catalog)
-    return WRITERS[fmt](page_chunks(em, records, catalog, page), ns.prefixes(em.base))
+    chunks = page_chunks(em, records, catalog, page, head=part.first)
+    return WRITERS[fmt](chunks, ns.prefixes(em.base), part)
 
 
 def parse(data: bytes | str, fmt: str, *, base_uri: str | None = None) -> list[DatasetCreate]:

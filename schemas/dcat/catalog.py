@@ -16,13 +16,20 @@ from schemas.dcat.terms import TRUE, Iri, Lit, Node, datetime_literal, iri, lit,
 
 
 def page_chunks(
-    em: Emitter, records: Iterable[Any], catalog: Any, page: Any, withdrawn: Iterable[Any] = ()
+    em: Emitter,
+    records: Iterable[Any],
+    catalog: Any,
+    page: Any,
+    withdrawn: Iterable[Any] = (),
+    *,
+    head: bool = True,
 ) -> Iterator[list[Node]]:
-    """The whole document as lists of nodes: the catalogue page first, then one list per
-    record (withdrawn ones as tombstones), each with its ``dcat:dataset`` link."""
-    head = catalog_nodes(em, catalog, page)
-    if head:
-        yield head
+    """The whole document as lists of nodes: the catalogue page first (unless ``head`` is
+    false: a later piece of a document), then one list per record (withdrawn ones as
+    tombstones), each with its ``dcat:dataset`` link."""
+    nodes = catalog_nodes(em, catalog, page) if head else []
+    if nodes:
+        yield nodes
     link = em.p("dcat:dataset")
     catalog_uri = em.uri_of(catalog.uri) if catalog is not None else None
     for record, forced in _marked(records, withdrawn):

@@ -10,6 +10,10 @@ Each writer takes the chunks :func:`schemas.dcat.catalog.page_chunks` makes and 
 
 IRIs arrive checked and encoded (:func:`schemas.dcat.terms.iri`) and text arrives without the
 characters XML cannot hold, so the writers only escape what their syntax needs.
+
+A long document may be written in pieces, each by a process of its own, and joined in order
+(:class:`Part`): the first piece carries the opening (prefixes, ``<rdf:RDF>``, ``{"@graph": [``),
+the last the closing, and N-Triples blank node labels carry the piece's number.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import count
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C-accelerated
 from typing import Any
@@ -31,6 +36,23 @@ _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"
 _XML_ATTR = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;"}
 )
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which piece of a document a writer writes: ``number`` 0 is the first (it opens the
+    document and must hold at least one node), ``last`` closes it. The whole document is
+    ``Part()``. Pieces joined in order parse as one document."""
+
+    number: int = 0
+    last: bool = True
+
+    @property
+    def first(self) -> bool:
+        return self.number == 0
+
+
+WHOLE = Part()
 
 
 class Memo(dict[Any, Any]):
@@ -78,10 +100,11 @@ _string = encode_basestring
 # -- Turtle --------------------------------------------------------------------------------------
 
 
-def turtle(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
+def turtle(chunks: Chunks, prefixes: dict[str, str], part: Part = WHOLE) -> Iterator[str]:
     names = Names(prefixes)
     memo = _TurtleTerms(names)
-    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "\n"
+    if part.first:  # later pieces use the names the first declared
+        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()) + "\n"
     for chunk in chunks:
         yield "".join(
             f"<{node.subject}> {_ttl_pairs(node.pairs, memo, _NEXT)} .\n\n" for node in chunk
@@ -142,8 +165,14 @@ def _ttl_pairs(pairs: list[tuple[str, Term]], memo: _TurtleTerms, joiner: str) -
 # -- N-Triples ----------------------------------------------------------------------------------
 
 
-def ntriples(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:  # noqa: ARG001
-    labels = count(1)
+def ntriples(
+    chunks: Chunks,
+    prefixes: dict[str, str],  # noqa: ARG001
+    part: Part = WHOLE,
+) -> Iterator[str]:
+    # Labels _:n1, _:n2 … in the first piece, _:p2n1 … in the second: never shared by two.
+    stem = "_:n" if part.first else f"_:p{part.number}n"
+    labels = map(stem.__add__, map(str, count(1)))
     predicates = Memo(lambda p: f" <{p}> ")
     suffixes = Memo(_nt_suffix)
     for chunk in chunks:
@@ -169,7 +198,7 @@ def _nt_node(subject: str, node: Node, lines: list[str], memos: tuple[Any, Memo,
         elif isinstance(obj, Lit):
             text = _string(obj.value) + suffixes[obj[2] or obj[1] or ""]
         else:
-            text = f"_:n{next(labels)}"
+            text = next(labels)
             _nt_node(text, obj, lines, memos)
         append(subject + predicates[predicate] + text + " .\n")
 
@@ -177,12 +206,13 @@ def _nt_node(subject: str, node: Node, lines: list[str], memos: tuple[Any, Memo,
 # -- RDF/XML --------------------------------------------------------------------------------------
 
 
-def rdfxml(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
+def rdfxml(chunks: Chunks, prefixes: dict[str, str], part: Part = WHOLE) -> Iterator[str]:
     names = Names(prefixes)
     tags = Memo(lambda p: _xml_tag(names, p))
     attributes = Memo(_xml_attribute)
     spaces = "".join(f'\n    xmlns:{p}="{ns.translate(_XML_ATTR)}"' for p, ns in prefixes.items())
-    yield f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{spaces}>\n'
+    if part.first:
+        yield f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{spaces}>\n'
     for chunk in chunks:
         parts: list[str] = []
         for node in chunk:
@@ -191,7 +221,8 @@ def rdfxml(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
             _xml_pairs(node.pairs, (tags, attributes), parts, "    ")
             parts.append("  </rdf:Description>\n")
         yield "".join(parts)
-    yield "</rdf:RDF>\n"
+    if part.last:
+        yield "</rdf:RDF>\n"
 
 
 def _xml_tag(names: Names, predicate: str) -> tuple[str, str]:
@@ -233,21 +264,23 @@ def _xml_pairs(
 # -- JSON-LD ------------------------------------------------------------------------------------
 
 
-def jsonld(chunks: Chunks, prefixes: dict[str, str]) -> Iterator[str]:
+def jsonld(chunks: Chunks, prefixes: dict[str, str], part: Part = WHOLE) -> Iterator[str]:
     names = Names(prefixes)
     keys = Memo(lambda p: _json(names[p] or p))
     types = Memo(lambda t: _json(names[t] or t))
     suffixes = Memo(lambda key: _json_suffix(names, key))
-    head = json.dumps({"@context": prefixes}, ensure_ascii=False, indent=1)[:-2]
-    yield head + ',\n "@graph": [\n'
-    separator = "  "
+    if part.first:
+        head = json.dumps({"@context": prefixes}, ensure_ascii=False, indent=1)[:-2]
+        yield head + ',\n "@graph": [\n'
+    separator = "  " if part.first else ",\n  "  # the first piece holds a node
     for chunk in chunks:
         parts = []
         for node in chunk:
             parts.append(separator + _json_node(node, (keys, types, suffixes)))
             separator = ",\n  "
         yield "".join(parts).replace("<", "\\u003c")
-    yield "\n ]\n}\n"
+    if part.last:
+        yield "\n ]\n}\n"
 
 
 def _json_suffix(names: Names, key: str) -> str:
@@ -279,5 +312,5 @@ def _json_node(node: Node, memos: tuple[Memo, Memo, Memo]) -> str:
 
 _json = encode_basestring  # a JSON string literal (C-accelerated), non-ASCII kept as is
 
-Writer = Callable[[Chunks, dict[str, str]], Iterator[str]]
+Writer = Callable[[Chunks, dict[str, str], Part], Iterator[str]]
 WRITERS: dict[str, Writer] = {"ttl": turtle, "nt": ntriples, "rdf": rdfxml, "jsonld": jsonld}

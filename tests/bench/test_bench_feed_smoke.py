@@ -73,6 +73,9 @@ def test_dump_measured_in_a_child(bench: ModuleType, loaded: str):
     base = dump["baseline"]
     assert base["kind"] == "rdflib" and base["triples"] == best["triples"]
     assert dump["ratio_baseline_over_ours"] > 0
+    # A catalogue this small is written by one process however the dump is asked.
+    assert dump["parallel_jobs"] == dump["ours_jobs"] == 1
+    assert dump["parallel_best"]["triples"] == best["triples"]
     json.dumps(dump)
 
 

@@ -186,11 +186,11 @@ def test_export_streams_the_dcat_catalogue(env, tmp_path, fmt, parser):
 def test_a_failed_export_leaves_the_earlier_file_as_it_was(env, tmp_path, monkeypatch):
     import registry.catalog_dump
 
-    def breaks_half_way(**_kwargs):
-        yield "<http://a> <http://b> <http://c> .\n"
+    def breaks_half_way(out, **_kwargs):
+        out.write("<http://a> <http://b> <http://c> .\n")
         raise OSError("the database went away")
 
-    monkeypatch.setattr(registry.catalog_dump, "dump_lines", breaks_half_way)
+    monkeypatch.setattr(registry.catalog_dump, "write_dump", breaks_half_way)
     out = tmp_path / "catalogue.nt"
     out.write_text("yesterday's complete dump\n", encoding="utf-8")
     result = runner.invoke(app, ["export", "--format", "nt", "-o", str(out)])
