@@ -91,10 +91,16 @@ def parse_timestamp(value: str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _opaque(tag: str) -> str:
+    return tag.strip().removeprefix("W/")
+
+
 def _not_modified(request: Request, tag: str, last_modified: datetime | None) -> bool:
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        return tag in {t.strip() for t in if_none_match.split(",")} or if_none_match.strip() == "*"
+        # Weak comparison (RFC 9110 13.1.2): a gzipped answer carries the tag as W/"…".
+        given = {_opaque(t) for t in if_none_match.split(",")}
+        return _opaque(tag) in given or if_none_match.strip() == "*"
     since = request.headers.get("if-modified-since")
     if since and last_modified:
         try:

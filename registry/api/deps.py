@@ -18,8 +18,12 @@ from registry.gaps.matrix import Priorities
 from registry.search import Search
 from schemas import Role, User
 
+# What the app holds is read with ``async def``: a plain ``def`` dependency costs a hop to the
+# threadpool and back on every request, for one attribute read. The session stays ``def``:
+# opening and closing it may wait on the database.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -28,19 +32,19 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_search(request: Request) -> Search:
+async def get_search(request: Request) -> Search:
     return request.app.state.search
 
 
-def get_feed_order(request: Request) -> FeedOrder:
+async def get_feed_order(request: Request) -> FeedOrder:
     return request.app.state.feed_order
 
 
-def get_priorities(request: Request) -> Priorities:
+async def get_priorities(request: Request) -> Priorities:
     return request.app.state.priorities
 
 
-def get_gap_cache(request: Request) -> CatalogueCache:
+async def get_gap_cache(request: Request) -> CatalogueCache:
     return request.app.state.gap_cache
 
 

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api", tags=["gaps"])
 Values = Annotated[list[str] | None, Query(max_length=100)]
 
 
-def _query(
+async def _query(
     sector: Values = None,
     grade: Values = None,
     attribute: Values = None,

@@ -28,7 +28,7 @@ ClientFactory = Callable[[Settings, str], httpx.Client]
 Limit = Annotated[int, Query(ge=1, le=50, description="How many items")]
 
 
-def get_client_factory(request: Request) -> ClientFactory:
+async def get_client_factory(request: Request) -> ClientFactory:
     """How a preview reaches a source: the app's (tests put a fake transport here)."""
     return getattr(request.app.state, "harvest_client", None) or make_client
 

@@ -25,7 +25,7 @@ def _filter(facet: str) -> object:
     )
 
 
-def search_query(
+async def search_query(
     request: Request,
     q: Annotated[str, Query(max_length=500, description="Words to search for")] = "",
     sort: Annotated[Sort, Query(description="relevance (needs q), modified or title")] = (

@@ -151,3 +151,52 @@ def test_gzip_can_be_switched_off(settings: Settings, load):
     with TestClient(create_app(settings.model_copy(update={"gzip": False}))) as client:
         response = client.get("/catalog.ttl", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in response.headers
+
+
+def test_a_gzipped_answer_weakens_its_etag_and_still_gets_its_304(loaded: TestClient):
+    plain = loaded.get("/catalog.ttl", headers={"Accept-Encoding": "identity"})
+    zipped = loaded.get("/catalog.ttl", headers={"Accept-Encoding": "gzip"})
+    strong = plain.headers["etag"]
+    assert not strong.startswith("W/") and zipped.headers["etag"] == "W/" + strong
+    for tag in (strong, zipped.headers["etag"]):
+        again = loaded.get("/catalog.ttl", headers={"If-None-Match": tag})
+        assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("accept", "zipped"),
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("gzip;q=0", False),
+        ("identity", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("br, *;q=0.1", True),
+        ("GZIP", True),
+        ("gzip;q=zero", False),
+    ],
+)
+def test_gzip_follows_the_clients_accept_encoding(loaded: TestClient, accept: str, zipped: bool):
+    response = loaded.get("/catalog.ttl", headers={"Accept-Encoding": accept})
+    assert (response.headers.get("content-encoding") == "gzip") is zipped
+    assert "Accept-Encoding" in response.headers["vary"]
+    assert response.text.startswith("@prefix")
+
+
+def test_small_answers_and_304s_are_not_compressed(loaded: TestClient):
+    small = loaded.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+    tag = loaded.get("/catalog.ttl").headers["etag"]
+    empty = loaded.get("/catalog.ttl", headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
+    assert empty.status_code == 304 and "content-encoding" not in empty.headers
+
+
+def test_the_compressed_bytes_are_gzip_with_a_length_that_matches(loaded: TestClient):
+    import gzip
+
+    with loaded.stream("GET", "/catalog.nt", headers={"Accept-Encoding": "gzip"}) as response:
+        raw = b"".join(response.iter_raw())
+    assert int(response.headers["content-length"]) == len(raw)
+    text = gzip.decompress(raw).decode()
+    assert text == loaded.get("/catalog.nt", headers={"Accept-Encoding": "identity"}).text
