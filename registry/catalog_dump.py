@@ -5,7 +5,9 @@ A DCAT dump may be written by several processes (:func:`write_dump` with ``jobs`
 in feed order, are cut into as many runs; this process writes the first run straight to the
 output while each other run is written to a scratch file by a process of its own, and the
 scratch files are then appended in order. Serialising is CPU work in Python, so a second core
-nearly halves a large dump; each process still holds one batch of records at a time.
+nearly halves a large dump; each process still holds one batch of records at a time. Every
+process reads its run in a transaction of its own, so a record changed while a dump runs is
+written as the process that wrote it saw it (as with a dump in one process on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -151,14 +153,14 @@ def _write_pieces(
                 profile,
                 modified,
                 list(cut[number]),
-                Part(number, number == last),
+                Part(number, last=number == last),
                 str(Path(folder) / f"piece-{number}.{fmt}"),
             )
             for number in range(1, last + 1)
         ]
         try:
             out.writelines(
-                _piece(session, settings, fmt, profile, modified, cut[0], Part(0, False))
+                _piece(session, settings, fmt, profile, modified, cut[0], Part(0, last=False))
             )
             for piece in pieces:
                 _append(out, Path(piece.result()))
