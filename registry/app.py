@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,8 +38,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        # A feed page builds some 50,000 short-lived objects. At Python's default threshold
+        # (700 live allocations) that is dozens of young collections per page, about 2 ms of
+        # a 15 ms page; at 10,000 it is a handful, and memory barely moves (bench/feed.py).
+        before = gc.get_threshold()
+        if settings.gc_threshold:
+            gc.set_threshold(settings.gc_threshold, *before[1:])
+        try:
+            yield
+        finally:
+            gc.set_threshold(*before)
+            engine.dispose()
 
     app = FastAPI(
         title=settings.title,

@@ -179,6 +179,12 @@ class Settings(BaseSettings):
         "any, empty for none); GET and HEAD only, never writes.",
     )
     gzip: bool = Field(default=True, description="Compress responses for clients that ask.")
+    gc_threshold: int = Field(
+        default=10_000,
+        ge=0,
+        description="Objects allocated between two young-generation garbage collections while "
+        "the app serves (Python's default is 700; 0 leaves it as it is).",
+    )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
     log_format: Literal["text", "json"] = Field(
         default="text", description="Log lines as text or as JSON lines (with request ids)."
