@@ -170,7 +170,7 @@ def ntriples(
     prefixes: dict[str, str],  # noqa: ARG001
     part: Part = WHOLE,
 ) -> Iterator[str]:
-    # Labels _:n1, _:n2 … in the first piece, _:p2n1 … in the second: never shared by two.
+    # Labels _:n1, _:n2 … in the first piece, _:p1n1 … in the second: never shared by two.
     stem = "_:n" if part.first else f"_:p{part.number}n"
     labels = map(stem.__add__, map(str, count(1)))
     predicates = Memo(lambda p: f" <{p}> ")

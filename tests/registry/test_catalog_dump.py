@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from importlib import resources
 
 import pytest
@@ -100,3 +103,24 @@ def test_auto_jobs_takes_one_process_per_20000_records_up_to_the_cpus(monkeypatc
     assert [auto_jobs(n) for n in (0, 19_999, 40_000, 100_000)] == [1, 1, 2, 2]
     monkeypatch.setattr(catalog_dump.os, "sched_getaffinity", lambda _pid: set(range(16)))
     assert auto_jobs(1_000_000) == catalog_dump.MAX_AUTO_JOBS
+
+
+def test_python_dash_m_registry_export_in_pieces_to_a_pipe(demo, settings, session):
+    # The command as a user runs it: spawned workers (which skip re-running a package's
+    # __main__), the pieces sent on down a pipe.
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REGISTRY_BASE_URI": settings.base_uri,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "registry", "export", "-f", "nt", "-j", "2"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    graph = Graph().parse(data=done.stdout.decode(), format="nt")
+    expected = catalogue_graph(session=session, settings=settings, profile="dcat-ap-3")
+    assert isomorphic(graph, expected)
