@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -107,11 +108,32 @@ def get_scheme(scheme: str, settings: SettingsDep) -> SchemeOut:
 OFFERED = ("json", *RDF)  # JSON unless RDF is asked for
 
 
-def _rdf(graph: Graph, fmt: str) -> Response:
-    names = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
-    return Response(
-        graph.serialize(format=names[fmt]), media_type=FORMATS[fmt], headers={"Vary": "Accept"}
-    )
+_RDFLIB_NAMES = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
+
+
+def _rdf(body: bytes, fmt: str) -> Response:
+    return Response(body, media_type=FORMATS[fmt], headers={"Vary": "Accept"})
+
+
+# The vocabularies ship with the code and never change while a process runs, so each answer is
+# made once: parsing a scheme's Turtle and writing it again took 60-70 ms a request, and every
+# concept URI in the feed resolves here, so a harvester that follows them asks for many.
+@lru_cache(maxsize=128)
+def _scheme_rdf(scheme: str, base: str, fmt: str) -> bytes:
+    graph = concept_scheme_graph(scheme, base_uri=base)
+    return graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8")
+
+
+@lru_cache(maxsize=4096)
+def _concept_rdf(scheme: str, notation: str, base: str, fmt: str) -> bytes:
+    whole = concept_scheme_graph(scheme, base_uri=base)
+    concept = vocab.load(scheme).get(notation)
+    assert concept is not None  # the route found it first
+    subject = URIRef(concept.uri(base))
+    graph = Graph(namespace_manager=whole.namespace_manager)
+    for triple in whole.triples((subject, None, None)):
+        graph.add(triple)
+    return graph.serialize(format=_RDFLIB_NAMES[fmt], encoding="utf-8")
 
 
 @router.get("/vocab/{scheme}.{extension}", summary="A scheme as SKOS RDF")
@@ -119,7 +141,7 @@ def scheme_as(scheme: str, extension: str, settings: SettingsDep, request: Reque
     """The whole scheme as SKOS in Turtle, JSON-LD, RDF/XML or N-Triples."""
     _scheme(scheme)
     fmt = negotiate(request, extension, RDF)
-    return _rdf(concept_scheme_graph(scheme, base_uri=settings.base_uri), fmt)
+    return _rdf(_scheme_rdf(scheme, settings.base_uri, fmt), fmt)
 
 
 @router.get(
@@ -134,7 +156,7 @@ def resolve_scheme(scheme: str, settings: SettingsDep, request: Request) -> Any:
     fmt = negotiate(request, None, OFFERED)
     if fmt == "json":
         return out
-    return _rdf(concept_scheme_graph(scheme, base_uri=settings.base_uri), fmt)
+    return _rdf(_scheme_rdf(scheme, settings.base_uri, fmt), fmt)
 
 
 @router.get(
@@ -151,9 +173,4 @@ def resolve_concept(scheme: str, notation: str, settings: SettingsDep, request: 
     fmt = negotiate(request, None, OFFERED)
     if fmt == "json":
         return _concept(concept, settings.base_uri)
-    whole = concept_scheme_graph(scheme, base_uri=settings.base_uri)
-    subject = URIRef(concept.uri(settings.base_uri))
-    graph = Graph(namespace_manager=whole.namespace_manager)
-    for triple in whole.triples((subject, None, None)):
-        graph.add(triple)
-    return _rdf(graph, fmt)
+    return _rdf(_concept_rdf(scheme, concept.notation, settings.base_uri, fmt), fmt)

@@ -256,3 +256,21 @@ def test_vocabularies_as_skos(client):
     assert (scs2, SKOS.broader, URIRef(f"{BASE}/vocab/grade/executive")) in graph
     assert client.get("/vocab/grade.nt").headers["content-type"].startswith("application/n-triples")
     assert client.get("/vocab/colours.ttl").status_code == 404
+
+
+def test_vocabulary_answers_are_made_once_per_base_uri(settings):
+    from fastapi.testclient import TestClient
+
+    from registry.app import create_app
+
+    bodies = {}
+    for base in ("http://one.example", "http://two.example"):
+        app = create_app(settings.model_copy(update={"base_uri": base}))
+        with TestClient(app) as other:
+            scheme = other.get("/vocab/grade.ttl")
+            concept = other.get("/vocab/grade/scs2", headers={"accept": "text/turtle"})
+        assert scheme.status_code == concept.status_code == 200
+        assert URIRef(f"{base}/vocab/grade/scs2") in set(graph_of(concept).subjects())
+        bodies[base] = scheme.text
+    assert "http://two.example/vocab/grade" in bodies["http://two.example"]
+    assert "http://one.example" not in bodies["http://two.example"]
