@@ -86,7 +86,8 @@ def auto_jobs(records: int) -> int:
 
 
 def runs(pks: Sequence[int], jobs: int) -> list[Sequence[int]]:
-    """``pks`` cut into at most ``jobs`` contiguous runs of near-equal length, none empty."""
+    """``pks`` cut into at most ``jobs`` contiguous runs of near-equal length, none empty
+    (one empty run when there are no pks)."""
     jobs = max(1, min(jobs, len(pks)))
     size, extra = divmod(len(pks), jobs)
     cuts, at = [], 0
