@@ -29,10 +29,11 @@ def media_type(fmt: str) -> str:
     return FORMATS[fmt]
 
 
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    """Media ranges with their q-values, best first (ties keep header order)."""
-    ranges = []
-    for index, part in enumerate(header.split(",")):
+def qualities(header: str) -> dict[str, float]:
+    """Each item of an ``Accept``-style header (``Accept``, ``Accept-Encoding``), lower-cased,
+    with its q-value, in header order; a refusal (``q=0``) included."""
+    found: dict[str, float] = {}
+    for part in header.split(","):
         fields = [f.strip() for f in part.split(";")]
         if not fields[0]:
             continue
@@ -44,9 +45,15 @@ def parse_accept(header: str) -> list[tuple[str, float]]:
                     quality = max(0.0, min(1.0, float(value)))
                 except ValueError:
                     quality = 0.0
-        ranges.append((fields[0].lower(), quality, index))
-    ranges.sort(key=lambda r: (-r[1], r[2]))
-    return [(r[0], r[1]) for r in ranges if r[1] > 0]
+        name = fields[0].lower()
+        found[name] = max(quality, found.get(name, 0.0))  # named twice: the better one
+    return found
+
+
+def parse_accept(header: str) -> list[tuple[str, float]]:
+    """Media ranges with their q-values, best first (ties keep header order), refusals left out."""
+    ranked = sorted(qualities(header).items(), key=lambda item: -item[1])  # stable: header order
+    return [(media_range, quality) for media_range, quality in ranked if quality > 0]
 
 
 def choose(

@@ -22,6 +22,8 @@ from isal import isal_zlib
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from registry.formats import qualities
+
 # ISA-L's levels run 0-3; 1 compresses a feed page as small as zlib's level 1, six times faster.
 LEVEL = 1
 # Bodies above this are compressed in a worker thread, so one huge answer cannot stall the loop.
@@ -31,23 +33,13 @@ _NO_BODY = {204, 206, 304}
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an ``Accept-Encoding`` value admits gzip (``gzip;q=0`` refuses it)."""
-    star = False
-    for item in accept_encoding.lower().split(","):
-        name, _, params = item.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if name.strip() in ("gzip", "x-gzip"):
-            return quality > 0
-        if name.strip() == "*":
-            star = quality > 0
-    return star
+    """Whether an ``Accept-Encoding`` value admits gzip (``gzip;q=0`` refuses it, ``*`` admits
+    it unless gzip is named)."""
+    given = qualities(accept_encoding)
+    for name in ("gzip", "x-gzip"):
+        if name in given:
+            return given[name] > 0
+    return given.get("*", 0.0) > 0
 
 
 class Compress:
