@@ -53,15 +53,6 @@ def _modified(session: Session) -> datetime | None:
     return utc(session.execute(select(func.max(Dataset.updated_at))).scalar())
 
 
-def dump_lines(*, session: Session, settings: Settings, fmt: str, profile: str) -> Iterator[str]:
-    """Every record, as JSON Lines (``jsonl``) or a DCAT catalogue in ``fmt``."""
-    if fmt == "jsonl":
-        for line in export_lines(session=session):
-            yield line + "\n"
-        return
-    yield from _piece(session, settings, fmt, profile, _modified(session), _pks(session), Part())
-
-
 def _piece(
     session: Session,
     settings: Settings,
@@ -107,16 +98,15 @@ def write_dump(
     jobs: int | None = None,
     scratch: Path | None = None,
 ) -> int:
-    """Write every record to ``out`` (see :func:`dump_lines`) and return how many processes
-    wrote it. ``jobs`` ``None`` chooses by size (:func:`auto_jobs`); JSON Lines always takes
-    one. Scratch files go in ``scratch`` (the system's temporary folder by default)."""
+    """Write every record to ``out``, as JSON Lines (``jsonl``) or a DCAT catalogue in
+    ``fmt``, and return how many processes wrote it. ``jobs`` ``None`` chooses by size
+    (:func:`auto_jobs`); JSON Lines always takes one. Scratch files go in ``scratch`` (the
+    system's temporary folder by default)."""
     engine = make_engine(settings)
     try:
         with Session(engine) as session:
             if fmt == "jsonl":
-                out.writelines(
-                    dump_lines(session=session, settings=settings, fmt=fmt, profile=profile)
-                )
+                out.writelines(line + "\n" for line in export_lines(session=session))
                 return 1
             pks, modified = _pks(session), _modified(session)
             cut = runs(pks, auto_jobs(len(pks)) if jobs is None else jobs)
