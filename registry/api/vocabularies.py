@@ -125,11 +125,9 @@ def _scheme_rdf(scheme: str, base: str, fmt: str) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def _concept_rdf(scheme: str, notation: str, base: str, fmt: str) -> bytes:
+def _concept_rdf(scheme: str, uri: str, base: str, fmt: str) -> bytes:
     whole = concept_scheme_graph(scheme, base_uri=base)
-    concept = vocab.load(scheme).get(notation)
-    assert concept is not None  # the route found it first
-    subject = URIRef(concept.uri(base))
+    subject = URIRef(uri)
     graph = Graph(namespace_manager=whole.namespace_manager)
     for triple in whole.triples((subject, None, None)):
         graph.add(triple)
@@ -173,4 +171,4 @@ def resolve_concept(scheme: str, notation: str, settings: SettingsDep, request: 
     fmt = negotiate(request, None, OFFERED)
     if fmt == "json":
         return _concept(concept, settings.base_uri)
-    return _rdf(_concept_rdf(scheme, concept.notation, settings.base_uri, fmt), fmt)
+    return _rdf(_concept_rdf(scheme, concept.uri(settings.base_uri), settings.base_uri, fmt), fmt)
