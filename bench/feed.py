@@ -521,6 +521,12 @@ class _RssSampler:
 RSS_EVERY = 200  # chunks (records) between two samples of the dump's resident memory
 
 
+def _statm_kb(process: Path) -> int:
+    """Resident memory now of the process whose /proc folder this is."""
+    statm = (process / "statm").read_text(encoding="ascii")
+    return int(statm.split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
 def _children_rss_kb() -> int:
     """The largest resident memory among this process's children now (Linux /proc; 0 else)."""
     me, most = str(os.getpid()), 0
@@ -528,8 +534,7 @@ def _children_rss_kb() -> int:
         try:
             fields = stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()
             if fields[1] == me:  # the parent pid
-                statm = (stat.parent / "statm").read_text(encoding="ascii")
-                most = max(most, int(statm.split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024)
+                most = max(most, _statm_kb(stat.parent))
         except (OSError, IndexError, ValueError):
             continue
     return most
@@ -538,8 +543,7 @@ def _children_rss_kb() -> int:
 def _rss_kb() -> int:
     """Resident memory now (Linux /proc; ru_maxrss only gives the peak, which imports set)."""
     try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        return _statm_kb(Path("/proc/self"))
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
