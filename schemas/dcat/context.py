@@ -64,6 +64,7 @@ class Emitter:
         self.concepts = _concept_memo(profile.name, self.base, lang)
         self.plans: dict[int, list[Any]] = {}  # compiled rows, see profile.encode
         self._classes = _Classes(self.p)
+        self._class_only = _ClassOnly(self._classes)
 
     def p(self, curie: str) -> str:
         """The full IRI of a CURIE (cached)."""
@@ -99,12 +100,15 @@ class Emitter:
             self._seen.add(key)
             out.nodes.append(build())
 
-    def concept(self, key: tuple[str, ...], out: Out, make: Callable[[], Concept]) -> Iri | None:
+    def concept(self, key: tuple[str, ...], out: Out, make: Callable[[Any], Concept]) -> Iri | None:
         """A vocabulary value's IRI, its node (if any) written once in this document; both
-        made by ``make`` once per process."""
+        made by ``make(key)`` once per process (a function, not a closure per value: this
+        runs for every theme, coverage statement, licence and format of every record)."""
         found = self.concepts.get(key)
         if found is None:
-            found = self.concepts[key] = make()
+            if len(self.concepts) >= SEEN_LIMIT:  # organisations are keys too: stay bounded
+                self.concepts.clear()
+            found = self.concepts[key] = make(key)
         target, seen_as, node = found
         if node is not None and seen_as not in self._seen:
             if len(self._seen) >= SEEN_LIMIT:
@@ -122,7 +126,12 @@ class Emitter:
                 if len(self._seen) >= SEEN_LIMIT:
                     self._seen.clear()
                 self._seen.add(key)
-                out.nodes.append(_node((target, self.class_pairs(target, cls))))
+                pairs = (
+                    self.class_pairs(target, cls)
+                    if target.startswith(ns.EU)
+                    else self._class_only[cls]  # one list per class: writers only read pairs
+                )
+                out.nodes.append(_node((target, pairs)))
 
     def class_pairs(self, target: Iri, cls: str) -> list[tuple[str, Term]]:
         """``a cls``, and for a concept of an EU authority table its ``skos:inScheme``."""
@@ -156,6 +165,18 @@ class _Classes(dict[str, Iri]):
 
     def __missing__(self, curie: str) -> Iri:
         found = self[curie] = Iri(self.expand(curie))
+        return found
+
+
+class _ClassOnly(dict[str, list[tuple[str, Term]]]):
+    """``[(rdf:type, class)]`` per class CURIE, shared by every node that only asserts it."""
+
+    def __init__(self, classes: _Classes) -> None:
+        super().__init__()
+        self.classes = classes
+
+    def __missing__(self, curie: str) -> list[tuple[str, Term]]:
+        found = self[curie] = [(ns.RDF_TYPE, self.classes[curie])]
         return found
 
 

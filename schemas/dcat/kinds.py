@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, NamedTuple
 
 from rdflib import Literal, URIRef
@@ -25,7 +26,6 @@ from rdflib.term import Node as RdfNode
 import vocab
 from schemas.dcat import ns
 from schemas.dcat.context import (
-    SEEN_LIMIT,
     BlankNodes,
     Concept,
     Emitter,
@@ -148,19 +148,21 @@ def _decode_uri(rd: Reader, row: FieldMap, subject: RdfNode) -> Any:
 
 
 def _concept(em: Emitter, row: FieldMap) -> Converter:
-    return lambda notation, out: concept_target(em, row, str(notation), out)
+    scheme, cls = row.scheme or "", row.cls or ""
+    make = partial(_concept_entry, em, row)
+    concept = em.concept
+    return lambda notation, out: concept((scheme, str(notation), cls), out, make)
 
 
 def concept_target(em: Emitter, row: FieldMap, notation: str, out: Out) -> Iri | None:
     """The concept's URI (its authority exact match, else the registry's own), typed with the
     row's class once per document, with a label and scheme when that class is skos:Concept."""
-    return em.concept(
-        (row.scheme or "", notation, row.cls or ""), out, lambda: _concept_node(em, row, notation)
-    )
+    key = (row.scheme or "", notation, row.cls or "")
+    return em.concept(key, out, partial(_concept_entry, em, row))
 
 
-def _concept_node(em: Emitter, row: FieldMap, notation: str) -> Concept:
-    scheme = row.scheme or ""
+def _concept_entry(em: Emitter, row: FieldMap, key: tuple[str, ...]) -> Concept:
+    scheme, notation = key[0], key[1]
     concept = vocab.load(scheme).get(notation)
     if concept is None:
         return None, "", None
@@ -188,8 +190,8 @@ def _coverage(em: Emitter, row: FieldMap) -> Converter:
     """A coverage statement: the registry's concept URI, described once as a SKOS concept."""
     cls = Iri(em.p(row.cls or "skos:Concept"))
 
-    def make(scheme: str, notation: str) -> Concept:
-        concept = vocab.load(scheme).get(notation)
+    def make(key: tuple[str, ...]) -> Concept:
+        concept = vocab.load(key[1]).get(key[2])
         if concept is None:
             return None, "", None
         target = em.uri("vocab", concept.scheme, concept.notation)
@@ -200,11 +202,10 @@ def _coverage(em: Emitter, row: FieldMap) -> Converter:
         ]
         return target, target, Node(target, pairs)
 
-    def convert(statement: Any, out: Out) -> Iri | None:
-        scheme, notation = statement.scheme, statement.concept
-        return em.concept(("coverage", scheme, notation), out, lambda: make(scheme, notation))
-
-    return convert
+    concept = em.concept
+    return lambda statement, out: concept(
+        ("coverage", statement.scheme, statement.concept), out, make
+    )
 
 
 def _decode_coverage(rd: Reader, row: FieldMap, subject: RdfNode) -> list[dict[str, str]]:
@@ -302,18 +303,15 @@ def _decode_place(rd: Reader, row: FieldMap, subject: RdfNode) -> list[str]:
 
 
 def _agent(em: Emitter, row: FieldMap) -> Converter:
-    targets: dict[str, Iri] = {}
+    """An organisation: its node made once per process for each (id, name), written once per
+    document, like a concept."""
 
-    def convert(agent: Any, out: Out) -> Iri:
-        target = targets.get(agent.id)
-        if target is None:
-            target = targets[agent.id] = em.uri("organisations", agent.id)
-            if len(targets) > SEEN_LIMIT:  # a long dump: start again
-                targets.clear()
-        em.once(target, out, lambda: agent_node(em, target, agent.name, row.cls))
-        return target
+    def make(key: tuple[str, ...]) -> Concept:
+        target = em.uri("organisations", key[1])
+        return target, target, agent_node(em, target, key[2], row.cls)
 
-    return convert
+    concept = em.concept
+    return lambda agent, out: concept(("agent", agent.id, agent.name), out, make)
 
 
 def agent_node(em: Emitter, target: Iri, name: str, cls: str | None) -> Node:

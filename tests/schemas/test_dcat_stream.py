@@ -155,6 +155,18 @@ def test_records_with_equal_blank_node_values_each_get_their_own_blank_nodes(fmt
         assert len(set(nodes)) == 3, predicate
 
 
+def test_a_renamed_publisher_is_written_with_its_new_name():
+    # Organisation nodes are made once per process for each (id, name), like concepts: a
+    # rename between two documents must show in the second, and each document has the node.
+    before = torture(publisher={"id": "dfe", "name": "Department for Education"})
+    after = torture(publisher={"id": "dfe", "name": "Department for Education and Skills"})
+    foaf_name = URIRef("http://xmlns.com/foaf/0.1/name")
+    organisation = URIRef(f"{BASE}/organisations/dfe")
+    for record in (before, after, before):
+        graph = streamed([record], "ttl")
+        assert {str(n) for n in graph.objects(organisation, foaf_name)} == {record.publisher.name}
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_nasty_text_survives_every_format(fmt: str):
     (back,) = parse("".join(write([torture()], fmt, base_uri=BASE)), fmt, base_uri=BASE)
