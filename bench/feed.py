@@ -12,7 +12,13 @@ middle and the last page, requested through ``create_app(Settings(database_url=.
 
 * ``testclient``: in process with Starlette's ``TestClient`` (ASGI, no sockets);
 * ``uvicorn``: end to end, uvicorn (1 worker) on 127.0.0.1 in a child process + httpx, one
-  connection, requests in sequence (skipped with ``--no-uvicorn``; the server is stopped by PID).
+  connection, requests in sequence (skipped with ``--no-uvicorn``; the server is stopped by PID):
+  what a Python harvester waits, its client's parsing and decompressing included;
+* ``wire``: the same server read with ``http.client``, the body taken off the socket as sent
+  (not decompressed): the server's and the network's time without a client's.
+
+Every answer carries ``Server-Timing: app;dur=…``, the app's own time until the response began
+(for these whole-body pages: reading, rendering and compressing), reported as ``app``.
 
 Beside each request, in the same process and interleaved (a paired sample per repetition), the
 same page's 100 records are rendered twice more: ``write()`` (our streaming serialiser, no DB, no
@@ -234,8 +240,20 @@ def check_page(body: bytes, inputs: PageInputs, fmt: str) -> dict[str, Any]:
 # -- HTTP clients ----------------------------------------------------------------------------------
 
 
+Get = Callable[[str], tuple[bytes, float | None]]
+
+
+def server_ms(header: str | None) -> float | None:
+    """The app's own time from ``Server-Timing: app;dur=…`` (milliseconds), if given."""
+    for metric in (header or "").split(","):
+        name, _, params = metric.strip().partition(";")
+        if name == "app" and params.startswith("dur="):
+            return float(params.removeprefix("dur="))
+    return None
+
+
 @contextmanager
-def testclient(url: str, encoding: str = "gzip") -> Iterator[Callable[[str], bytes]]:
+def testclient(url: str, encoding: str = "gzip") -> Iterator[Get]:
     from fastapi.testclient import TestClient
 
     from registry.app import create_app
@@ -243,11 +261,11 @@ def testclient(url: str, encoding: str = "gzip") -> Iterator[Callable[[str], byt
     app = create_app(Settings(database_url=url, base_uri=BASE_URI))
     with TestClient(app, headers={"Accept-Encoding": encoding}) as client:
 
-        def get(path: str) -> bytes:
+        def get(path: str) -> tuple[bytes, float | None]:
             response = client.get(path)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
-            return response.content
+            return response.content, server_ms(response.headers.get("server-timing"))
 
         yield get
 
@@ -259,10 +277,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(url: str, encoding: str = "gzip") -> Iterator[Callable[[str], bytes]]:
-    """uvicorn (1 worker, factory create_app) on 127.0.0.1 in a child, httpx as the client."""
-    import httpx
-
+def _uvicorn(url: str) -> Iterator[int]:
+    """uvicorn (1 worker, factory create_app) on 127.0.0.1 in a child; yields its port once
+    ``/healthz`` answers. The child is stopped by PID."""
     port = _free_port()
     env = {
         **os.environ,
@@ -288,31 +305,21 @@ def uvicorn_server(url: str, encoding: str = "gzip") -> Iterator[Callable[[str],
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}",
-            timeout=60.0,
-            headers={"Accept-Encoding": encoding},
-        ) as client:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while True:
-                if server.poll() is not None:
-                    raise RuntimeError(f"uvicorn exited with {server.returncode}")
-                try:
-                    if client.get("/healthz").status_code == 200:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with {server.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    if probe.recv(64).startswith(b"HTTP/1.1 200"):
                         break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("uvicorn did not start in time")
-                time.sleep(0.1)
-
-            def get(path: str) -> bytes:
-                response = client.get(path)
-                if response.status_code != 200:
-                    raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
-                return response.content
-
-            yield get
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start in time")
+            time.sleep(0.1)
+        yield port
     finally:
         server.terminate()
         try:
@@ -322,7 +329,52 @@ def uvicorn_server(url: str, encoding: str = "gzip") -> Iterator[Callable[[str],
             server.wait(timeout=10)
 
 
-CLIENTS = {"testclient": testclient, "uvicorn": uvicorn_server}
+@contextmanager
+def uvicorn_server(url: str, encoding: str = "gzip") -> Iterator[Get]:
+    """uvicorn with httpx as the client, one connection, requests in sequence: what a Python
+    harvester sees, its own parsing and decompressing included."""
+    import httpx
+
+    with (
+        _uvicorn(url) as port,
+        httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=60.0, headers={"Accept-Encoding": encoding}
+        ) as client,
+    ):
+
+        def get(path: str) -> tuple[bytes, float | None]:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
+            return response.content, server_ms(response.headers.get("server-timing"))
+
+        yield get
+
+
+@contextmanager
+def wire_client(url: str, encoding: str = "gzip") -> Iterator[Get]:
+    """uvicorn with the standard library's ``http.client``: the body read off the socket as
+    sent (not decompressed), so the time is the server's and the network's, not a client's."""
+    import http.client
+
+    with _uvicorn(url) as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+
+            def get(path: str) -> tuple[bytes, float | None]:
+                connection.request("GET", path, headers={"Accept-Encoding": encoding})
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
+                return body, server_ms(response.getheader("server-timing"))
+
+            yield get
+        finally:
+            connection.close()
+
+
+CLIENTS = {"testclient": testclient, "uvicorn": uvicorn_server, "wire": wire_client}
 
 
 # -- measuring pages -------------------------------------------------------------------------------
@@ -373,7 +425,7 @@ def measure_pages(
             with CLIENTS[client_name](url, encoding) as get:
                 if client_name == clients[0]:
                     for fmt in formats:
-                        body = get(f"/catalog.{fmt}?page=1")
+                        body, _ = get(f"/catalog.{fmt}?page=1")
                         result["correctness"].append(check_page(body, inputs[fmt, "first"], fmt))
                 for fmt in formats:
                     per_format = result["formats"].setdefault(fmt, {})
@@ -397,7 +449,7 @@ def measure_pages(
 
 
 def _measure_one(
-    get: Callable[[str], bytes],
+    get: Get,
     path: str,
     inputs: PageInputs,
     fmt: str,
@@ -407,14 +459,17 @@ def _measure_one(
     client_name: str,
 ) -> dict[str, Any]:
     http: list[float] = []
+    server: list[float] = []
     render: list[float] = []
     base: list[float] = []
     size = 0
     for rep in range(reps + 1):  # rep 0 is the warm-up
-        seconds, body = timed(lambda: get(path))
+        seconds, (body, app_ms) = timed(lambda: get(path))
         size = len(body)
         if rep:
             http.append(seconds)
+            if app_ms is not None:
+                server.append(app_ms / 1000)
         if baseline_reps:  # render + baseline ride along with the first client only
             seconds, _ = timed(lambda: render_ours(inputs, fmt))
             if rep:
@@ -424,6 +479,8 @@ def _measure_one(
                 if rep:
                     base.append(seconds)
     row: dict[str, Any] = {f"http_{client_name}": {**stats(http), "bytes": size}}
+    if server:
+        row[f"server_{client_name}"] = stats(server)
     if baseline_reps:
         row["records"] = len(inputs.records)
         row["render_ours"] = stats(render)
@@ -662,15 +719,16 @@ def table(result: dict[str, Any]) -> str:
         clients = pages["clients"]
         head = f"{'fmt':<7}{'page':<8}"
         for c in clients:
-            head += f"{c + ' p50':>16}{'p95':>8}"
+            head += f"{c + ' p50':>16}{'p95':>8}{'app p50':>8}"
         head += f"{'render p50':>11}{'rdflib p50':>11}{'x http':>8}{'x render':>9}"
         lines.append(head)
         for fmt, rows in pages["formats"].items():
             for where, row in rows.items():
                 line = f"{fmt:<7}{where + ' ' + str(row['page']):<8}"
                 for c in clients:
-                    h = row[f"http_{c}"]
+                    h, app = row[f"http_{c}"], row.get(f"server_{c}", {})
                     line += f"{h['median_ms']:>16.2f}{h['p95_ms']:>8.2f}"
+                    line += f"{app.get('median_ms', float('nan')):>8.2f}"
                 line += (
                     f"{row['render_ours']['median_ms']:>11.2f}{row['baseline']['median_ms']:>11.1f}"
                     f"{row['ratio_baseline_over_http_' + clients[0]] or float('nan'):>8.1f}"
@@ -733,7 +791,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.baseline_reps, args.no_uvicorn = 5, 3, True
-    clients = ("testclient",) if args.no_uvicorn else ("testclient", "uvicorn")
+    clients = ("testclient",) if args.no_uvicorn else ("testclient", "uvicorn", "wire")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     out = args.out or RESULTS_DIR / f"feed-{stamp}.json"
     result: dict[str, Any] = {"environment": environment(args), "sizes": []}

@@ -1,4 +1,6 @@
-"""Per request: its id (echoed as ``X-Request-ID``), one access log line, and its metrics.
+"""Per request: its id (echoed as ``X-Request-ID``), the time the app took until the response
+began (``Server-Timing: app;dur=…`` in milliseconds, shown by browsers' developer tools and
+read by ``bench/feed.py``), one access log line, and its metrics.
 
 Outermost of our middleware, so the time and status it sees include every other layer's work
 (a 413, 414 or a compressed body). An exception escaping the app is counted as a 500 and
@@ -42,7 +44,13 @@ class Observe:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = rid
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                # A whole body is rendered (and compressed) before it starts: for all but
+                # streamed answers this is the app's whole time, without the network's.
+                headers.append(
+                    "Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+                )
             await send(message)
 
         try:

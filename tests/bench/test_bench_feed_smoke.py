@@ -56,6 +56,7 @@ def test_pages_isomorphic_and_reported(bench: ModuleType, loaded: str):
             assert row["records"] == N
             assert row["http_testclient"]["n"] == 2 and row["http_testclient"]["bytes"] > 0
             assert {"median_ms", "p95_ms"} <= set(row["http_testclient"])
+            assert row["server_testclient"]["n"] == 2  # from each answer's Server-Timing
             assert {"median_ms", "p95_ms"} <= set(row["render_ours"])
             assert row["baseline"]["n"] == 1
             assert row["ratio_baseline_over_http_testclient"] > 0
@@ -77,6 +78,12 @@ def test_dump_measured_in_a_child(bench: ModuleType, loaded: str):
     assert dump["parallel_jobs"] == dump["ours_jobs"] == 1
     assert dump["parallel_best"]["triples"] == best["triples"]
     json.dumps(dump)
+
+
+def test_server_timing_read(bench: ModuleType):
+    assert bench.server_ms("app;dur=12.5") == 12.5
+    assert bench.server_ms("db;dur=1.0, app;dur=2") == 2.0
+    assert bench.server_ms("db;dur=1.0") is None and bench.server_ms(None) is None
 
 
 def test_report_keys(bench: ModuleType):

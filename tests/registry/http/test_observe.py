@@ -46,6 +46,14 @@ def test_readyz_is_503_when_migrations_are_behind(tmp_path: Path):
     assert body["revision"] is None and body["head"]
 
 
+def test_every_answer_says_how_long_the_app_took(client: TestClient):
+    for path in ("/healthz", "/catalog.ttl", "/api/datasets/no-such-dataset"):
+        timing = client.get(path).headers["server-timing"]
+        name, duration = timing.split(";")
+        assert name == "app" and duration.startswith("dur=")
+        assert 0 <= float(duration.removeprefix("dur=")) < 60_000
+
+
 def test_a_sane_request_id_is_echoed_and_a_bad_one_replaced(client: TestClient):
     assert (
         client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
