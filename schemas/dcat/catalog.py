@@ -5,7 +5,7 @@ both ``to_graph`` and the streaming writers take it all (:func:`page_chunks`).""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import vocab
 from schemas.dcat import ns
@@ -38,7 +38,7 @@ def page_chunks(
             continue
         nodes = record_nodes(em, record)
         if catalog_uri is not None:
-            nodes.append(Node(catalog_uri, [(link, nodes[0].subject)]))
+            nodes.append(Node(catalog_uri, [(link, cast(Iri, nodes[0].subject))]))
         yield nodes
 
 
@@ -117,7 +117,9 @@ def _taxonomy(em: Emitter, scheme_uri: str, out: Out) -> None:
     if target is None:
         return
     out.pairs.append((em.p("dcat:themeTaxonomy"), target))
-    titles = {em.uri("vocab", name): vocab.load(name).title for name in vocab.SCHEMES}
+    titles: dict[str, str] = {
+        em.uri("vocab", name): vocab.load(name).title for name in vocab.SCHEMES
+    }
     titles.update(dict(ns.EU_SCHEMES.values()))
     if target in titles:
         title = titles[target]

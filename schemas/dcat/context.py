@@ -14,28 +14,12 @@ from rdflib.term import Node as RdfNode
 
 import vocab
 from schemas.dcat import ns
+from schemas.dcat.memo import SEEN_LIMIT, Classes, ClassOnly
 from schemas.dcat.terms import Iri, Node, Term, iri
 
 if TYPE_CHECKING:
     from schemas.dcat.fields import FieldMap
     from schemas.dcat.profile import Profile
-
-
-# Keys of shared nodes remembered per document; past this, memory stays flat and a shared node
-# may be written again (a repeated triple: the graph is the same).
-SEEN_LIMIT = 65_536
-
-
-class BlankNodes(dict[Any, Node]):
-    """Blank nodes already made for equal values, within one document. One node object may
-    stand in several places: every writer (and ``to_graph``) makes a fresh blank node for each
-    place a node stands, so sharing the object shares no blank node."""
-
-    def keep(self, key: Any, node: Node) -> Node:
-        if len(self) >= SEEN_LIMIT:  # a long dump: memory stays flat
-            self.clear()
-        self[key] = node
-        return node
 
 
 class Out(NamedTuple):
@@ -63,8 +47,8 @@ class Emitter:
         # not once per feed page (concept nodes are still written once in every document).
         self.concepts = _concept_memo(profile.name, self.base, lang)
         self.plans: dict[int, list[Any]] = {}  # compiled rows, see profile.encode
-        self._classes = _Classes(self.p)
-        self._class_only = _ClassOnly(self._classes)
+        self._classes = Classes(self.p)
+        self._class_only = ClassOnly(self._classes)
 
     def p(self, curie: str) -> str:
         """The full IRI of a CURIE (cached)."""
@@ -156,30 +140,6 @@ def _concept_memo(
     return {}
 
 
-class _Classes(dict[str, Iri]):
-    """Class CURIEs as IRIs, each expanded once."""
-
-    def __init__(self, expand: Callable[[str], str]) -> None:
-        super().__init__()
-        self.expand = expand
-
-    def __missing__(self, curie: str) -> Iri:
-        found = self[curie] = Iri(self.expand(curie))
-        return found
-
-
-class _ClassOnly(dict[str, list[tuple[str, Term]]]):
-    """``[(rdf:type, class)]`` per class CURIE, shared by every node that only asserts it."""
-
-    def __init__(self, classes: _Classes) -> None:
-        super().__init__()
-        self.classes = classes
-
-    def __missing__(self, curie: str) -> list[tuple[str, Term]]:
-        found = self[curie] = [(ns.RDF_TYPE, self.classes[curie])]
-        return found
-
-
 _node = Node._make  # one call, where Node(...) runs the NamedTuple's Python __new__ too
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 _PATH = re.compile(r"^[A-Za-z0-9._~/-]+$")  # segments of _SEGMENT characters, "/" between
@@ -226,7 +186,7 @@ class Reader:
             if curie.startswith(ns.OWN_PREFIX + ":") and self.base is None:
                 tail = ns.OWN_PATH + curie.split(":", 1)[1]
                 found.update(
-                    o for p, o in self.graph.predicate_objects(subject) if p.endswith(tail)
+                    o for p, o in self.graph.predicate_objects(subject) if str(p).endswith(tail)
                 )
             else:
                 found.update(self.graph.objects(subject, self.p(curie)))

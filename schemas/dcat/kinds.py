@@ -26,7 +26,6 @@ from rdflib.term import Node as RdfNode
 import vocab
 from schemas.dcat import ns
 from schemas.dcat.context import (
-    BlankNodes,
     Concept,
     Emitter,
     Out,
@@ -34,6 +33,7 @@ from schemas.dcat.context import (
     authority_uri,
 )
 from schemas.dcat.fields import FieldMap
+from schemas.dcat.memo import BlankNodes
 from schemas.dcat.terms import (
     Iri,
     Lit,
@@ -212,7 +212,7 @@ def _decode_coverage(rd: Reader, row: FieldMap, subject: RdfNode) -> list[dict[s
     found: dict[tuple[str, str], dict[str, str]] = {}
     for value in rd.row(subject, row):
         for scheme in COVERAGE_SCHEMES if isinstance(value, URIRef) else ():
-            notation = rd.notation(scheme, value) if f"/vocab/{scheme}/" in value else None
+            notation = rd.notation(scheme, value) if f"/vocab/{scheme}/" in str(value) else None
             if notation:
                 found[(scheme, notation)] = {
                     "scheme": scheme,

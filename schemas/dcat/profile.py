@@ -19,9 +19,10 @@ from rdflib.term import Node as RdfNode
 
 import vocab
 from schemas.dcat import ns
-from schemas.dcat.context import BlankNodes, Emitter, Out, Reader
+from schemas.dcat.context import Emitter, Out, Reader
 from schemas.dcat.fields import FieldMap
 from schemas.dcat.kinds import GENERIC, Converter, Kind, Step
+from schemas.dcat.memo import BlankNodes
 from schemas.dcat.terms import Iri, Node, date_literal, iri, lit
 from schemas.dcat.values import http_url, parse_date
 
@@ -70,7 +71,7 @@ class Profile:
 def _edit(rows: tuple[FieldMap, ...], edits: Edits) -> tuple[FieldMap, ...]:
     names = {row.name for row in rows}
     kept = tuple(
-        row.but(**edits[row.name]) if edits.get(row.name) else row
+        row.but(**change) if (change := edits.get(row.name)) else row
         for row in rows
         if not (row.name in edits and edits[row.name] is None)
     )
@@ -178,7 +179,9 @@ def _vcard(rd: Reader, point: RdfNode, curie: str, scheme: str) -> str | None:
     for value in rd.objects(point, curie):
         if isinstance(value, BNode):
             inner = rd.objects(value, "vcard:hasValue")
-            value = inner[0] if inner else None
+            if not inner:
+                continue
+            value = inner[0]
         text = str(value).strip() if isinstance(value, URIRef | Literal) else ""
         if text.lower().startswith(scheme):
             text = unquote(text[len(scheme) :]).strip()

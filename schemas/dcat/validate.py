@@ -22,7 +22,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node as RdfNode
 
 from schemas.dcat import ns
-from schemas.dcat.writers import Names
+from schemas.dcat.memo import Names
 
 # Shape files per profile, relative to the shapes folder. 3.0.0's dcat-ap-SHACL.ttl is the
 # generated "one id per constraint" file with the class ranges; 3.0.1's is broken for pyshacl.

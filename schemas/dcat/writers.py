@@ -26,11 +26,11 @@ from itertools import count
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C-accelerated
 from typing import Any
 
+from schemas.dcat.memo import Memo, Names
 from schemas.dcat.ns import RDF_TYPE
 from schemas.dcat.terms import Iri, Lit, Node, Term
 
 Chunks = Iterable[list[Node]]
-_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _XML_ATTR = str.maketrans(
@@ -53,34 +53,6 @@ class Part:
 
 
 WHOLE = Part()
-
-
-class Memo(dict[Any, Any]):
-    """A dict that computes a missing value once with ``make`` (keeps the writers' per-term
-    work to one C-level lookup for predicates, types, datatypes and language tags)."""
-
-    def __init__(self, make: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.make(key)
-        return value
-
-
-class Names(Memo):
-    """Prefixed names for IRIs (``None`` when no declared prefix fits)."""
-
-    def __init__(self, prefixes: dict[str, str]) -> None:
-        by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
-
-        def make(iri: str) -> str | None:
-            for prefix, namespace in by_length:
-                if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
-                    return f"{prefix}:{iri[len(namespace) :]}"
-            return None
-
-        super().__init__(make)
 
 
 def language(tag: str | None) -> str | None:
