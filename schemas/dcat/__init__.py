@@ -10,10 +10,15 @@ The mapping is data (:mod:`schemas.dcat.fields`); a profile is those rows plus a
 ``to_graph`` and ``write`` share one producer of nodes, so they cannot disagree; ``write`` never
 builds a graph (7-40 times faster than ``to_graph`` + ``serialize``, by format) and its output
 parses to a graph isomorphic to ``to_graph``'s in every format. Validation with the DCAT-AP
-SHACL shapes: :func:`schemas.dcat.validate.validate`.
+SHACL shapes: :func:`schemas.dcat.validate.validate`. The writing path may run compiled by
+mypyc (``registry speedups``; :mod:`schemas.dcat.compiled`): ``COMPILED`` says whether it does.
 """
 
 from __future__ import annotations
+
+# First, before any module a build may replace: the compiled writing path, when one exists
+# for exactly these sources (see schemas.dcat.compiled).
+from schemas.dcat.compiled import COMPILED  # isort: split
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,6 +41,7 @@ from schemas.dcat.terms import add_nodes
 from schemas.dcat.writers import WHOLE, WRITERS, Part, language
 
 __all__ = [
+    "COMPILED",
     "DATASET_FIELDS",
     "DISTRIBUTION_FIELDS",
     "FORMATS",

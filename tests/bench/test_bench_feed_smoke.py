@@ -90,4 +90,5 @@ def test_report_keys(bench: ModuleType):
     args = bench.argparse.Namespace(seed=42, sizes=[N], reps=2, baseline_reps=1)
     env = bench.environment(args)
     assert {"seed", "sizes", "libraries", "cpu_count", "python", "sqlite"} <= set(env)
+    assert env["compiled"] in (True, False)
     assert env["libraries"]["rdflib"]
