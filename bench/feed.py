@@ -20,11 +20,11 @@ middle and the last page, requested through ``create_app(Settings(database_url=.
 Every answer carries ``Server-Timing: app;dur=…``, the app's own time until the response began
 (for these whole-body pages: reading, rendering and compressing), reported as ``app``.
 
-Beside each request, in the same process and interleaved (a paired sample per repetition), the
-same page's 100 records are rendered twice more: ``write()`` (our streaming serialiser, no DB, no
-HTTP) and the baseline ``to_graph(...).serialize(format=...)`` (the rdflib Graph path: turtle,
-nt, pretty-xml (what ckanext-dcat serves for RDF/XML), json-ld). Ratios are medians of paired
-ratios baseline / ours. The first repetition is a warm-up and is discarded; GC is collected
+Each repetition requests the page through every client in turn (all servers are up at once),
+then, in the same process, renders the same page's 100 records twice more: ``write()`` (our
+streaming serialiser, no DB, no HTTP) and the baseline ``to_graph(...).serialize(format=...)``
+(the rdflib Graph path: turtle, nt, pretty-xml (what ckanext-dcat serves for RDF/XML),
+json-ld). Ratios are medians of paired ratios baseline / ours. The first repetition is a warm-up and is discarded; GC is collected
 before, and disabled during, each timed call. Before timing, the HTTP body of every format's
 first page is parsed by rdflib and must be isomorphic to the baseline graph (a mismatch is
 reported and the run exits non-zero).
@@ -56,7 +56,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -421,27 +421,28 @@ def measure_pages(
             }
         result["total_pages"] = total_pages
         result["page_numbers"] = numbers
-        for client_name in clients:
-            with CLIENTS[client_name](url, encoding) as get:
-                if client_name == clients[0]:
-                    for fmt in formats:
-                        body, _ = get(f"/catalog.{fmt}?page=1")
-                        result["correctness"].append(check_page(body, inputs[fmt, "first"], fmt))
-                for fmt in formats:
-                    per_format = result["formats"].setdefault(fmt, {})
-                    for where, number in numbers.items():
-                        row = per_format.setdefault(where, {"page": number})
-                        row.update(
-                            _measure_one(
-                                get,
-                                f"/catalog.{fmt}?page={number}",
-                                inputs[fmt, where],
-                                fmt,
-                                reps=reps,
-                                baseline_reps=baseline_reps if client_name == clients[0] else 0,
-                                client_name=client_name,
-                            )
-                        )
+        with ExitStack() as stack:
+            # Every client open at once (an idle server costs nothing), so that each
+            # repetition times them all back to back: the VM's speed drifts by minutes, and
+            # clients measured one after another would be measured on different machines.
+            gets = {name: stack.enter_context(CLIENTS[name](url, encoding)) for name in clients}
+            for fmt in formats:
+                body, _ = gets[clients[0]](f"/catalog.{fmt}?page=1")
+                result["correctness"].append(check_page(body, inputs[fmt, "first"], fmt))
+            for fmt in formats:
+                per_format = result["formats"].setdefault(fmt, {})
+                for where, number in numbers.items():
+                    per_format[where] = {
+                        "page": number,
+                        **_measure_one(
+                            gets,
+                            f"/catalog.{fmt}?page={number}",
+                            inputs[fmt, where],
+                            fmt,
+                            reps=reps,
+                            baseline_reps=baseline_reps,
+                        ),
+                    }
     finally:
         engine.dispose()
     result["isomorphic"] = all(c["isomorphic"] for c in result["correctness"])
@@ -449,44 +450,47 @@ def measure_pages(
 
 
 def _measure_one(
-    get: Get,
+    gets: dict[str, Get],
     path: str,
     inputs: PageInputs,
     fmt: str,
     *,
     reps: int,
     baseline_reps: int,
-    client_name: str,
 ) -> dict[str, Any]:
-    http: list[float] = []
-    server: list[float] = []
+    """Each repetition: every client, then our render, then (the first ``baseline_reps``) the
+    rdflib baseline; so every ratio pairs samples taken seconds apart."""
+    http: dict[str, list[float]] = {name: [] for name in gets}
+    server: dict[str, list[float]] = {name: [] for name in gets}
+    size: dict[str, int] = {}
     render: list[float] = []
     base: list[float] = []
-    size = 0
     for rep in range(reps + 1):  # rep 0 is the warm-up
-        seconds, (body, app_ms) = timed(lambda: get(path))
-        size = len(body)
-        if rep:
-            http.append(seconds)
-            if app_ms is not None:
-                server.append(app_ms / 1000)
-        if baseline_reps:  # render + baseline ride along with the first client only
-            seconds, _ = timed(lambda: render_ours(inputs, fmt))
+        for name, get in gets.items():
+            seconds, (body, app_ms) = timed(lambda get=get: get(path))
+            size[name] = len(body)
             if rep:
-                render.append(seconds)
-            if rep <= baseline_reps:
-                seconds, _ = timed(lambda: render_baseline(inputs, fmt))
-                if rep:
-                    base.append(seconds)
-    row: dict[str, Any] = {f"http_{client_name}": {**stats(http), "bytes": size}}
-    if server:
-        row[f"server_{client_name}"] = stats(server)
-    if baseline_reps:
-        row["records"] = len(inputs.records)
-        row["render_ours"] = stats(render)
-        row["baseline"] = stats(base)
-        row[f"ratio_baseline_over_http_{client_name}"] = paired_ratio(base, http)
-        row["ratio_baseline_over_render"] = paired_ratio(base, render)
+                http[name].append(seconds)
+                if app_ms is not None:
+                    server[name].append(app_ms / 1000)
+        seconds, _ = timed(lambda: render_ours(inputs, fmt))
+        if rep:
+            render.append(seconds)
+        if rep <= baseline_reps:
+            seconds, _ = timed(lambda: render_baseline(inputs, fmt))
+            if rep:
+                base.append(seconds)
+    row: dict[str, Any] = {
+        "records": len(inputs.records),
+        "render_ours": stats(render),
+        "baseline": stats(base),
+        "ratio_baseline_over_render": paired_ratio(base, render),
+    }
+    for name in gets:
+        row[f"http_{name}"] = {**stats(http[name]), "bytes": size[name]}
+        if server[name]:
+            row[f"server_{name}"] = stats(server[name])
+        row[f"ratio_baseline_over_http_{name}"] = paired_ratio(base, http[name])
     return row
 
 

@@ -65,7 +65,12 @@ def build(*, force: bool = False) -> Build:
         )
         if target.exists():  # --force, or another build finished first
             shutil.rmtree(target, ignore_errors=True)
-        os.replace(out, target)
+        try:
+            os.replace(out, target)
+        except OSError:
+            if not (target / compiled.DONE).is_file():
+                raise
+            # Another process finished the same build in between: its copy is as good.
     return Build(target, time.perf_counter() - started)
 
 

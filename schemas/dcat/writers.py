@@ -21,10 +21,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from itertools import count
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C-accelerated
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemas.dcat.memo import Memo, Names
 from schemas.dcat.ns import RDF_TYPE
@@ -38,11 +37,13 @@ _XML_ATTR = str.maketrans(
 )
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """Which piece of a document a writer writes: ``number`` 0 is the first (it opens the
     document and must hold at least one node), ``last`` closes it. The whole document is
-    ``Part()``. Pieces joined in order parse as one document."""
+    ``Part()``. Pieces joined in order parse as one document.
+
+    A named tuple, not a frozen dataclass: it goes to the dump's worker processes, and a
+    frozen dataclass compiled by mypyc cannot be unpickled."""
 
     number: int = 0
     last: bool = True

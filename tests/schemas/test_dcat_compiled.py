@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -66,3 +67,12 @@ def test_a_process_says_whether_it_runs_compiled():
             assert shown[0] == "False"
     if os.environ.get("REGISTRY_EXPECT_COMPILED"):
         assert compiled.COMPILED, "a build was made for these sources but is not in use"
+
+
+def test_what_goes_to_worker_processes_pickles():
+    # The dump sends each worker its Part; mypyc-compiled frozen dataclasses cannot be
+    # unpickled, so Part is a named tuple (this runs compiled in CI).
+    from schemas.dcat import Part
+
+    part = Part(3, last=False)
+    assert pickle.loads(pickle.dumps(part)) == part and not part.first and Part().first
