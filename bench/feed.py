@@ -14,8 +14,10 @@ middle and the last page, requested through ``create_app(Settings(database_url=.
 * ``uvicorn``: end to end, uvicorn (1 worker) on 127.0.0.1 in a child process + httpx, one
   connection, requests in sequence (skipped with ``--no-uvicorn``; the server is stopped by PID):
   what a Python harvester waits, its client's parsing and decompressing included;
-* ``wire``: the same server read with ``http.client``, the body taken off the socket as sent
-  (not decompressed): the server's and the network's time without a client's.
+* ``wire``: a second such server, read with ``http.client``, the body taken off the socket as sent
+  (not decompressed): the server's and the network's time without a client's;
+* ``pure``: when the writing path is compiled (``registry speedups``), ``uvicorn`` once more
+  with ``REGISTRY_PURE=1``, so the build's gain is measured in the same repetitions.
 
 Every answer carries ``Server-Timing: app;dur=…``, the app's own time until the response began
 (for these whole-body pages: reading, rendering and compressing), reported as ``app``.
@@ -24,10 +26,10 @@ Each repetition requests the page through every client in turn (all servers are 
 then, in the same process, renders the same page's 100 records twice more: ``write()`` (our
 streaming serialiser, no DB, no HTTP) and the baseline ``to_graph(...).serialize(format=...)``
 (the rdflib Graph path: turtle, nt, pretty-xml (what ckanext-dcat serves for RDF/XML),
-json-ld). Ratios are medians of paired ratios baseline / ours. The first repetition is a warm-up and is discarded; GC is collected
-before, and disabled during, each timed call. Before timing, the HTTP body of every format's
-first page is parsed by rdflib and must be isomorphic to the baseline graph (a mismatch is
-reported and the run exits non-zero).
+json-ld). Ratios are medians of paired ratios baseline / ours. The first repetition is a
+warm-up and is discarded; GC is collected before, and disabled during, each timed call.
+Before timing, the HTTP body of every format's first page is parsed by rdflib and must be
+isomorphic to the baseline graph (a mismatch is reported and the run exits non-zero).
 
 Dump (B4): ``registry.catalog_dump.write_dump(fmt="nt", profile="dcat-ap-3")`` written to a temp
 file, in a child process per run, once in one process (``jobs=1``) and once with the processes
@@ -277,7 +279,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _uvicorn(url: str) -> Iterator[int]:
+def _uvicorn(url: str, **environ: str) -> Iterator[int]:
     """uvicorn (1 worker, factory create_app) on 127.0.0.1 in a child; yields its port once
     ``/healthz`` answers. The child is stopped by PID."""
     port = _free_port()
@@ -286,6 +288,7 @@ def _uvicorn(url: str) -> Iterator[int]:
         "REGISTRY_DATABASE_URL": url,
         "REGISTRY_BASE_URI": BASE_URI,
         "REGISTRY_LOG_LEVEL": "warning",
+        **environ,
     }
     command = [
         sys.executable,
@@ -330,13 +333,13 @@ def _uvicorn(url: str) -> Iterator[int]:
 
 
 @contextmanager
-def uvicorn_server(url: str, encoding: str = "gzip") -> Iterator[Get]:
+def uvicorn_server(url: str, encoding: str = "gzip", **environ: str) -> Iterator[Get]:
     """uvicorn with httpx as the client, one connection, requests in sequence: what a Python
     harvester sees, its own parsing and decompressing included."""
     import httpx
 
     with (
-        _uvicorn(url) as port,
+        _uvicorn(url, **environ) as port,
         httpx.Client(
             base_url=f"http://127.0.0.1:{port}", timeout=60.0, headers={"Accept-Encoding": encoding}
         ) as client,
@@ -374,7 +377,20 @@ def wire_client(url: str, encoding: str = "gzip") -> Iterator[Get]:
             connection.close()
 
 
-CLIENTS = {"testclient": testclient, "uvicorn": uvicorn_server, "wire": wire_client}
+@contextmanager
+def pure_server(url: str, encoding: str = "gzip") -> Iterator[Get]:
+    """``uvicorn`` with the writing path as pure Python (``REGISTRY_PURE=1``): beside a
+    compiled ``uvicorn``, what ``registry speedups`` gains, in the same repetitions."""
+    with uvicorn_server(url, encoding, REGISTRY_PURE="1") as get:
+        yield get
+
+
+CLIENTS = {
+    "testclient": testclient,
+    "uvicorn": uvicorn_server,
+    "wire": wire_client,
+    "pure": pure_server,
+}
 
 
 # -- measuring pages -------------------------------------------------------------------------------
@@ -610,15 +626,23 @@ def _rss_kb() -> int:
 
 
 def run_dump(
-    url: str, n: int, fmt: str = "nt", kind: str = "ours", jobs: str = "1"
+    url: str, n: int, fmt: str = "nt", kind: str = "ours", jobs: str = "1", *, pure: bool = False
 ) -> dict[str, Any]:
-    """One dump in a child process (so its peak RSS is its own)."""
+    """One dump in a child process (so its peak RSS is its own); ``pure``: the writing path
+    as Python even when compiled."""
+    env = {**os.environ, "REGISTRY_PURE": "1"} if pure else None
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / f"dump.{fmt}"
         command = [sys.executable, __file__, "--dump-child", url, fmt, kind, str(out), jobs]
         started = time.perf_counter()
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=DUMP_TIMEOUT_S, check=False, cwd=ROOT
+            command,
+            capture_output=True,
+            text=True,
+            timeout=DUMP_TIMEOUT_S,
+            check=False,
+            cwd=ROOT,
+            env=env,
         )
         wall = time.perf_counter() - started
         if done.returncode:
@@ -653,11 +677,14 @@ def _count_lines(path: Path) -> int:
 
 
 def measure_dump(url: str, n: int, *, runs: int = 1, baseline: bool = True) -> dict[str, Any]:
-    """One process (``jobs`` 1) and as many as ``write_dump`` chooses for N (``auto``), then
-    the rdflib baseline at N <= DUMP_BASELINE_MAX_N."""
+    """One process (``jobs`` 1) and as many as ``write_dump`` chooses for N (``auto``), one
+    process as pure Python when the writing path is compiled (``pure``), then the rdflib
+    baseline at N <= DUMP_BASELINE_MAX_N."""
     result: dict[str, Any] = {}
-    for name, jobs in (("ours", "1"), ("parallel", "auto")):
-        done = [run_dump(url, n, "nt", "ours", jobs) for _ in range(runs)]
+    variants = [("ours", "1", False), ("parallel", "auto", False)]
+    variants += [("pure", "1", True)] if COMPILED else []
+    for name, jobs, pure in variants:
+        done = [run_dump(url, n, "nt", "ours", jobs, pure=pure) for _ in range(runs)]
         median = round(statistics.median(r["seconds"] for r in done), 3)
         result[name] = done
         result[f"{name}_median_seconds"] = median
@@ -751,10 +778,13 @@ def _dump_lines(size: dict[str, Any], lines: list[str]) -> None:
     dump = size.get("dump")
     if not dump:
         return
-    for name in ("ours", "parallel"):
+    for name in ("ours", "parallel", "pure"):
+        if f"{name}_best" not in dump:
+            continue
         best = dump[f"{name}_best"]
         lines.append(
-            f"dump nt, {dump[f'{name}_jobs']} process(es): {dump[f'{name}_median_seconds']:.2f} s,"
+            f"dump nt{' as pure Python' if name == 'pure' else ''}, "
+            f"{dump[f'{name}_jobs']} process(es): {dump[f'{name}_median_seconds']:.2f} s,"
             f" {dump[f'{name}_datasets_per_s']:,} datasets/s, {best['bytes'] / 1e6:.0f} MB, "
             f"{best['triples']:,} triples, RSS during dump max {best['rss_during_max_mb']} MB "
             f"(at start {best['rss_before_mb']} MB), largest worker "
@@ -799,7 +829,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.baseline_reps, args.no_uvicorn = 5, 3, True
-    clients = ("testclient",) if args.no_uvicorn else ("testclient", "uvicorn", "wire")
+    clients: tuple[str, ...] = ("testclient",)
+    if not args.no_uvicorn:
+        clients += ("uvicorn", "wire", "pure") if COMPILED else ("uvicorn", "wire")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     out = args.out or RESULTS_DIR / f"feed-{stamp}.json"
     result: dict[str, Any] = {"environment": environment(args), "sizes": []}
