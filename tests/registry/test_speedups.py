@@ -41,7 +41,7 @@ def test_a_machine_without_a_compiler_runs_as_python(builds, monkeypatch: pytest
     assert not builds.exists() or not any(builds.iterdir())
 
 
-def test_a_failed_compile_is_an_error_and_leaves_no_build(builds, monkeypatch):
+def test_a_failed_compile_is_reported_and_leaves_no_build(builds, monkeypatch):
     monkeypatch.setattr(speedups, "_check_tools", lambda: None)
 
     def broken(work: Path) -> None:
@@ -49,8 +49,12 @@ def test_a_failed_compile_is_an_error_and_leaves_no_build(builds, monkeypatch):
         raise speedups.SpeedupsFailed("mypyc failed (exit 2):\nschemas/dcat/kinds.py:1: error")
 
     monkeypatch.setattr(speedups, "_compile", broken)
+    # Best effort by default (the README chains it before `registry demo`); CI requires it.
     result = runner.invoke(app, ["speedups"])
-    assert result.exit_code == 1 and "kinds.py:1: error" in result.output
+    assert result.exit_code == 0 and result.output.startswith("warning: mypyc failed")
+    assert "kinds.py:1: error" in result.output and "pure Python" in result.output
+    required = runner.invoke(app, ["speedups", "--require"])
+    assert required.exit_code == 1 and required.output.startswith("error: mypyc failed")
     assert speedups.status() is None
     assert [p.name for p in builds.iterdir()] == []  # the scratch folder is gone too
 
