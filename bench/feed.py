@@ -254,6 +254,18 @@ def server_ms(header: str | None) -> float | None:
     return None
 
 
+def _getter(client: Any) -> Get:
+    """``get`` through an httpx-style client (httpx's, or Starlette's TestClient)."""
+
+    def get(path: str) -> tuple[bytes, float | None]:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
+        return response.content, server_ms(response.headers.get("server-timing"))
+
+    return get
+
+
 @contextmanager
 def testclient(url: str, encoding: str = "gzip") -> Iterator[Get]:
     from fastapi.testclient import TestClient
@@ -262,14 +274,7 @@ def testclient(url: str, encoding: str = "gzip") -> Iterator[Get]:
 
     app = create_app(Settings(database_url=url, base_uri=BASE_URI))
     with TestClient(app, headers={"Accept-Encoding": encoding}) as client:
-
-        def get(path: str) -> tuple[bytes, float | None]:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
-            return response.content, server_ms(response.headers.get("server-timing"))
-
-        yield get
+        yield _getter(client)
 
 
 def _free_port() -> int:
@@ -344,14 +349,7 @@ def uvicorn_server(url: str, encoding: str = "gzip", **environ: str) -> Iterator
             base_url=f"http://127.0.0.1:{port}", timeout=60.0, headers={"Accept-Encoding": encoding}
         ) as client,
     ):
-
-        def get(path: str) -> tuple[bytes, float | None]:
-            response = client.get(path)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:200]}")
-            return response.content, server_ms(response.headers.get("server-timing"))
-
-        yield get
+        yield _getter(client)
 
 
 @contextmanager

@@ -46,12 +46,11 @@ def status() -> Build | None:
 
 def build(*, force: bool = False) -> Build:
     """Compile :data:`~schemas.dcat.compiled.MODULES` for the current sources (unless done)."""
-    found = status()
-    if found and not force:
-        return found
+    target = compiled.build_dir()  # hashes the sources once; the folder's name is the key
+    if (target / compiled.DONE).is_file() and not force:
+        return Build(target, None)
     _check_tools()
-    target = compiled.build_dir()
-    root = compiled.cache_root()
+    root = target.parent
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=root, prefix=".building-") as scratch:
@@ -60,7 +59,7 @@ def build(*, force: bool = False) -> Build:
         _compile(work)
         _collect(work, out)
         (out / compiled.DONE).write_text(
-            f"key {compiled.key()}\nmodules {' '.join(compiled.MODULES)}\n"
+            f"key {target.name}\nmodules {' '.join(compiled.MODULES)}\n"
             f"python {sys.version.split()[0]}\n"
         )
         if target.exists():  # --force, or another build finished first
