@@ -30,6 +30,7 @@ from sqlmodel import Session
 from registry.config import Settings
 from registry.db import make_engine
 from registry.feed import catalog_info
+from registry.gc_tuning import young_threshold
 from registry.loading import export_lines
 from registry.record_views import iter_record_views
 from schemas import Dataset
@@ -104,7 +105,7 @@ def write_dump(
     system's temporary folder by default)."""
     engine = make_engine(settings)
     try:
-        with Session(engine) as session:
+        with young_threshold(settings.gc_threshold), Session(engine) as session:
             if fmt == "jsonl":
                 out.writelines(line + "\n" for line in export_lines(session=session))
                 return 1
@@ -172,7 +173,11 @@ def _write_piece(
     """In a child process: one run of records, as one piece of the document, to ``path``."""
     engine = make_engine(settings)
     try:
-        with Session(engine) as session, open(path, "w", encoding="utf-8") as handle:
+        with (
+            young_threshold(settings.gc_threshold),
+            Session(engine) as session,
+            open(path, "w", encoding="utf-8") as handle,
+        ):
             handle.writelines(_piece(session, settings, fmt, profile, modified, pks, part))
     finally:
         engine.dispose()

@@ -183,7 +183,8 @@ class Settings(BaseSettings):
         default=10_000,
         ge=0,
         description="Objects allocated between two young-generation garbage collections while "
-        "the app serves (Python's default is 700; 0 leaves it as it is).",
+        "the app serves and while a dump is written (Python's default is 700; 0 leaves it "
+        "as it is).",
     )
     metrics: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
     log_format: Literal["text", "json"] = Field(

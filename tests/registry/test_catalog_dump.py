@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -124,3 +125,25 @@ def test_python_dash_m_registry_export_in_pieces_to_a_pipe(demo, settings, sessi
     graph = Graph().parse(data=done.stdout.decode(), format="nt")
     expected = catalogue_graph(session=session, settings=settings, profile="dcat-ap-3")
     assert isomorphic(graph, expected)
+
+
+def test_a_dump_is_written_at_the_settings_collection_threshold_then_restores_it(demo, settings):
+    seen: list[tuple[int, ...]] = []
+
+    class Watching(io.StringIO):
+        def writelines(self, lines) -> None:  # type: ignore[override]
+            for line in lines:
+                seen.append(gc.get_threshold())
+                self.write(line)
+
+    before = gc.get_threshold()
+    out = Watching()
+    write_dump(
+        out,
+        settings=settings.model_copy(update={"gc_threshold": 23_456}),
+        fmt="nt",
+        profile="dcat-ap-3",
+        jobs=1,
+    )
+    assert out.getvalue() and set(seen) == {(23_456, *before[1:])}
+    assert gc.get_threshold() == before
