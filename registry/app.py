@@ -50,7 +50,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Every known dataset about the people who lead UK public services.",
         version="0.1.0",
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -2,8 +2,8 @@
 access logs, metrics and health checks, each in its own module and switched by settings.
 
 Order, outermost first: :class:`~registry.http.observe.Observe` (request id, access log,
-metrics: it sees every answer, including the limits' own), the query-string limit, the
-security headers, CORS, then gzip next to the app.
+metrics: it sees every answer, including the limits' own), the query-string and body
+limits, the security headers, CORS, then gzip next to the app.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from registry.http import health, metrics
 from registry.http.compress import Compress
 from registry.http.cors import ReadOnlyCORS
 from registry.http.headers import SecurityHeaders
-from registry.http.limits import QueryLimit
+from registry.http.limits import BodyLimit, QueryLimit
 from registry.http.observe import Observe
 from registry.migrate import head_revision
 
@@ -38,5 +38,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     if origins:
         app.add_middleware(ReadOnlyCORS, origins=origins)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(QueryLimit, max_bytes=settings.max_query_bytes)
     app.add_middleware(Observe, metrics=app.state.metrics)

@@ -107,10 +107,24 @@ def test_an_oversize_query_string_is_414_with_a_message(loaded: TestClient):
     assert loaded.get("/api/datasets", params={"q": "x" * 400}).status_code == 200
 
 
-def test_an_oversize_body_is_413(loaded: TestClient):
+def test_an_oversize_body_is_413_with_a_message_in_the_api_shape(loaded: TestClient):
     response = loaded.post("/api/3/action/package_search", content=b"{" + b" " * 1_000_001)
     assert response.status_code == 413
+    assert response.json()["error"]["message"] == (
+        "the request body is larger than the 1,000,000 bytes allowed"
+    )
     assert loaded.get("/api/datasets").status_code == 200
+
+
+def test_an_oversize_body_to_a_page_gets_the_sites_error_page(loaded: TestClient):
+    response = loaded.post(
+        "/suggest",
+        content=b"x" * 1_000_001,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "govuk-template" in response.text
 
 
 def test_an_oversize_chunked_body_is_413(loaded: TestClient):
@@ -120,6 +134,7 @@ def test_an_oversize_chunked_body_is_413(loaded: TestClient):
 
     response = loaded.post("/api/3/action/package_search", content=chunks())
     assert response.status_code == 413
+    assert "1,000,000 bytes" in response.json()["error"]["message"]
 
 
 def test_responses_are_gzipped_for_clients_that_ask(loaded: TestClient):
