@@ -92,3 +92,43 @@ def test_report_keys(bench: ModuleType):
     assert {"seed", "sizes", "libraries", "cpu_count", "python", "sqlite"} <= set(env)
     assert env["compiled"] in (True, False)
     assert env["libraries"]["rdflib"]
+
+
+def _size(n: int, page_ms: float, ratio: float, dump_s: float | None, rss: float) -> dict:
+    row = {"http_uvicorn": {"median_ms": page_ms}, "ratio_baseline_over_render": ratio}
+    size: dict = {
+        "n": n,
+        "pages": {"clients": ["testclient", "uvicorn"], "formats": {"ttl": {"first": row}}},
+    }
+    if dump_s is not None:
+        size["dump"] = {
+            "ours_median_seconds": dump_s,
+            "ours_jobs": 1,
+            "parallel_median_seconds": dump_s / 2,
+            "parallel_jobs": 2,
+            "ours_rss_during_max_mb": rss,
+        }
+    return size
+
+
+def test_targets_are_read_off_the_run_and_judged(bench: ModuleType):
+    result = {
+        "sizes": [_size(10_000, 12.0, 40.0, 1.0, 100.0), _size(100_000, 21.0, 29.0, 16.0, 120.0)]
+    }
+    verdicts = {(t["target"][:14], t["n"], t["measured"]): t["met"] for t in bench.targets(result)}
+    assert verdicts == {
+        ("Turtle page p5", 10_000, "uvicorn"): True,
+        ("Turtle render ", 10_000, "render"): True,
+        ("Turtle page p5", 100_000, "uvicorn"): False,  # 21 ms
+        ("Turtle render ", 100_000, "render"): False,  # 29x
+        ("100k N-Triples", 100_000, "1 process(es)"): False,  # 16 s
+        ("100k N-Triples", 100_000, "2 process(es)"): True,  # 8 s
+        ("dump memory fl", 100_000, "10,000 -> 100,000"): True,
+    }
+    assert "targets" in bench.table(
+        {"environment": {}, "sizes": [], "targets": bench.targets(result)}
+    )
+
+
+def test_targets_not_measured_are_left_out(bench: ModuleType):
+    assert bench.targets({"sizes": [{"n": 30, "db": {}}]}) == []
