@@ -237,18 +237,12 @@ def speedups(
         raise typer.Exit(0 if found else 1)
     try:
         made = build(force=force)
-    except SpeedupsUnavailable as exc:
-        typer.echo(
-            f"{'error' if require else 'note'}: cannot compile: {exc}; "
-            "the registry runs as pure Python",
-            err=True,
-        )
-        raise typer.Exit(1 if require else 0) from None
-    except SpeedupsFailed as exc:
-        typer.echo(
-            f"{'error' if require else 'warning'}: {exc}\nthe registry runs as pure Python",
-            err=True,
-        )
+    except (SpeedupsUnavailable, SpeedupsFailed) as exc:
+        # Unavailable (no mypyc, no compiler) is a note; a compile that failed, a warning.
+        unavailable = isinstance(exc, SpeedupsUnavailable)
+        level = "error" if require else "note" if unavailable else "warning"
+        problem = f"cannot compile: {exc}" if unavailable else str(exc)
+        typer.echo(f"{level}: {problem}\nthe registry runs as pure Python", err=True)
         raise typer.Exit(1 if require else 0) from None
     if made.seconds is None:
         typer.echo(f"already compiled for these sources: {made.path}")

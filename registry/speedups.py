@@ -41,13 +41,13 @@ class Build:
 def status() -> Build | None:
     """The finished build of the current sources, if there is one."""
     where = compiled.build_dir()
-    return Build(where, None) if (where / compiled.DONE).is_file() else None
+    return Build(where, None) if compiled.finished(where) else None
 
 
 def build(*, force: bool = False) -> Build:
     """Compile :data:`~schemas.dcat.compiled.MODULES` for the current sources (unless done)."""
     target = compiled.build_dir()  # hashes the sources once; the folder's name is the key
-    if (target / compiled.DONE).is_file() and not force:
+    if compiled.finished(target) and not force:
         return Build(target, None)
     _check_tools()
     root = target.parent
@@ -67,7 +67,7 @@ def build(*, force: bool = False) -> Build:
         try:
             os.replace(out, target)
         except OSError:
-            if not (target / compiled.DONE).is_file():
+            if not compiled.finished(target):
                 raise
             # Another process finished the same build in between: its copy is as good.
     return Build(target, time.perf_counter() - started)

@@ -50,13 +50,18 @@ def build_dir(package_dir: Path = PACKAGE_DIR) -> Path:
     return cache_root() / key(package_dir)
 
 
+def finished(build: Path) -> bool:
+    """Whether the build folder is whole (its :data:`DONE` marker is written last)."""
+    return (build / DONE).is_file()
+
+
 def activate(package_path: list[str], package_dir: Path = PACKAGE_DIR) -> bool:
     """Put a finished build of these sources first on ``package_path``; whether there was one."""
     if os.environ.get("REGISTRY_PURE"):
         return False
     try:
         found = build_dir(package_dir)
-        ready = (found / DONE).is_file()
+        ready = finished(found)
     except OSError:  # no home folder, unreadable sources: run as pure Python
         return False
     if not ready:

@@ -14,7 +14,7 @@ from rdflib.term import Node as RdfNode
 
 import vocab
 from schemas.dcat import ns
-from schemas.dcat.memo import SEEN_LIMIT, Classes, ClassOnly
+from schemas.dcat.memo import SEEN_LIMIT, Memo
 from schemas.dcat.terms import Iri, Node, Term, iri
 
 if TYPE_CHECKING:
@@ -47,8 +47,10 @@ class Emitter:
         # not once per feed page (concept nodes are still written once in every document).
         self.concepts = _concept_memo(profile.name, self.base, lang)
         self.plans: dict[int, list[Any]] = {}  # compiled rows, see profile.encode
-        self._classes = Classes(self.p)
-        self._class_only = ClassOnly(self._classes)
+        # Class CURIEs as IRIs, and ``[(rdf:type, class)]`` per class: each made once, and the
+        # pair list shared by every node that only asserts its class (writers only read pairs).
+        self._classes = Memo(lambda curie: Iri(self.p(curie)))
+        self._class_only = Memo(lambda curie: [(ns.RDF_TYPE, self._classes[curie])])
 
     def p(self, curie: str) -> str:
         """The full IRI of a CURIE (cached)."""
@@ -113,7 +115,7 @@ class Emitter:
                 pairs = (
                     self.class_pairs(target, cls)
                     if target.startswith(ns.EU)
-                    else self._class_only[cls]  # one list per class: writers only read pairs
+                    else self._class_only[cls]
                 )
                 out.nodes.append(_node((target, pairs)))
 

@@ -11,8 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from schemas.dcat.ns import RDF_TYPE
-from schemas.dcat.terms import Iri, Node, Term
+from schemas.dcat.terms import Node
 
 # Keys of shared nodes remembered per document; past this, memory stays flat and a shared node
 # may be written again (a repeated triple: the graph is the same).
@@ -58,27 +57,3 @@ class BlankNodes(dict[Any, Node]):
             self.clear()
         self[key] = node
         return node
-
-
-class Classes(dict[str, Iri]):
-    """Class CURIEs as IRIs, each expanded once."""
-
-    def __init__(self, expand: Callable[[str], str]) -> None:
-        super().__init__()
-        self.expand = expand
-
-    def __missing__(self, curie: str) -> Iri:
-        found = self[curie] = Iri(self.expand(curie))
-        return found
-
-
-class ClassOnly(dict[str, list[tuple[str, Term]]]):
-    """``[(rdf:type, class)]`` per class CURIE, shared by every node that only asserts it."""
-
-    def __init__(self, classes: Classes) -> None:
-        super().__init__()
-        self.classes = classes
-
-    def __missing__(self, curie: str) -> list[tuple[str, Term]]:
-        found = self[curie] = [(RDF_TYPE, self.classes[curie])]
-        return found
